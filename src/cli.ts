@@ -1,0 +1,160 @@
+import { ConfigError, loadConfig, type Config } from './platform/config/config.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import { createHttpServer } from './platform/http/server.ts';
+import { createLogger, type Logger } from './platform/log/log.ts';
+import { exitOnSignals, hostWorkloads } from './platform/runtime/host.ts';
+import type { JobWorkload } from './platform/runtime/job.ts';
+import { closePlatform, openPlatform, platformChecks, type Platform } from './platform/runtime/platform.ts';
+import { seedDemo } from './modules/demo/seed.ts';
+import { workloads } from './workloads/index.ts';
+import { isWorkloadName, workloadNames } from './workloads/names.ts';
+
+const USAGE = `usage: regi <command>
+
+  dev                     migrate, seed demo data on first start, run all twelve workloads in one process
+  run <workload> [args]   run one workload (as one container does); jobs run once and exit
+  job <name> [args]       run a job once: daily-calculate | ensure-consistency
+  migrate                 apply pending database migrations
+  seed                    create the demo data (idempotent)
+
+workloads: ${workloadNames.join(', ')}
+configuration: environment variables, see README.md`;
+
+/** Exit codes: 0 ok, 1 failure (bad configuration, a job that could not complete), 2 usage error. */
+function fail(message: string, code: number): never {
+  process.stderr.write(`regi: ${message}\n`);
+  process.exit(code);
+}
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message, 1);
+    throw err;
+  }
+}
+
+/** Opens the shared connections; `log` is the command's own logger (workloads get theirs on start). */
+async function withPlatform<T>(
+  mode: Platform['mode'],
+  workload: string,
+  fn: (p: Platform, log: Logger) => Promise<T>,
+) {
+  const config = configOrExit();
+  const root = createLogger({ level: config.LOG_LEVEL });
+  const p = openPlatform(config, root, mode);
+  return fn(p, root.child({ workload }));
+}
+
+async function migrate(p: Platform, log: Logger) {
+  const applied = await migrateToLatest(p.db.db);
+  log.info({ applied, database: p.db.safeUrl }, applied.length ? 'migrations applied' : 'migrations current');
+}
+
+async function dev() {
+  await withPlatform('embedded', 'dev', async (p, log) => {
+    await migrate(p, log);
+    const seeded = await seedDemo(p.db.db);
+    if (seeded.ran.length) log.info({ steps: seeded.ran }, 'demo data created');
+    const list = await Promise.all(workloadNames.map((n) => workloads[n]()));
+    const hosted = await hostWorkloads(p, list);
+    exitOnSignals(log, p.config.SHUTDOWN_TIMEOUT_MS, async () => {
+      await hosted.stop();
+      await closePlatform(p);
+    });
+    const lines = [
+      '',
+      'regi is running (embedded mode: SQLite, in-process bus and cache)',
+      `  POS (staff):     http://${p.config.HOST}:${p.config.POS_PORT}/   API docs: /api/docs`,
+      `  Shop (shoppers): http://${p.config.HOST}:${p.config.EC_PORT}/`,
+      `  data:            ${p.db.safeUrl}`,
+      ...(seeded.logins.length
+        ? [
+            '  demo logins:',
+            ...seeded.logins.map((l) => `    ${l.role.padEnd(28)} ${l.email} / ${l.password}`),
+          ]
+        : []),
+      '  Ctrl-C stops everything.',
+      '',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  });
+}
+
+async function runOne(name: string, args: string[]) {
+  if (!isWorkloadName(name))
+    fail(`unknown workload "${name}"; valid workloads: ${workloadNames.join(', ')}`, 2);
+  const workload = await workloads[name]();
+  await withPlatform('split', name, async (p, log) => {
+    if (workload.kind === 'job') {
+      const result = await (workload as JobWorkload).spec.run(p, log, args).catch((err: unknown) => {
+        log.error({ err }, `${name} failed`);
+        return { exitCode: 1, summary: { job: name, error: (err as Error).message } };
+      });
+      process.stdout.write(JSON.stringify(result.summary) + '\n');
+      await closePlatform(p);
+      process.exit(result.exitCode);
+    }
+    const hosted = await hostWorkloads(p, [workload]);
+    // A worker or relay alone has no web server; its probes get a small one when HEALTH_PORT is set.
+    const probes =
+      workload.kind !== 'web' && p.config.HEALTH_PORT > 0
+        ? await createHttpServer({
+            name,
+            description: workload.description,
+            logger: log,
+            readiness: () => platformChecks(p),
+            docs: false,
+          })
+        : undefined;
+    await probes?.listen({ host: p.config.HOST, port: p.config.HEALTH_PORT });
+    exitOnSignals(log, p.config.SHUTDOWN_TIMEOUT_MS, async () => {
+      await probes?.close();
+      await hosted.stop();
+      await closePlatform(p);
+    });
+  });
+}
+
+async function main(argv: string[]) {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'dev':
+      return dev();
+    case 'run':
+      if (!rest[0]) fail(`run needs a workload; valid workloads: ${workloadNames.join(', ')}`, 2);
+      return runOne(rest[0], rest.slice(1));
+    case 'job':
+      if (rest[0] !== 'daily-calculate' && rest[0] !== 'ensure-consistency')
+        fail('job needs a name: daily-calculate | ensure-consistency', 2);
+      return runOne(`job-${rest[0]}`, rest.slice(1));
+    case 'migrate':
+      return withPlatform('split', 'migrate', async (p, log) => {
+        await migrate(p, log);
+        await closePlatform(p);
+      });
+    case 'seed':
+      return withPlatform('split', 'seed', async (p, log) => {
+        const { ran, logins } = await seedDemo(p.db.db);
+        log.info(
+          { steps: ran, logins: logins.map((l) => l.email) },
+          ran.length ? 'demo data created' : 'demo data already present',
+        );
+        await closePlatform(p);
+      });
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE + '\n');
+      return;
+    default:
+      fail(`unknown command "${command}"\n${USAGE}`, 2);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`regi: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting regi reads from the environment. One entry per variable: its schema, its default and
+ * the sentence the README shows. `describeConfig()` feeds the README table test, so the docs cannot
+ * drift from the code.
+ */
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional()
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), {
+      message: `must start with ${protocols.join(' or ')}`,
+    });
+
+export const configVariables = {
+  REGI_DATA_DIR: {
+    schema: z.string().min(1).default('./data'),
+    doc: 'Folder for the embedded SQLite database, local files and captured mail.',
+  },
+  DATABASE_URL: {
+    schema: optionalUrl(['sqlite:', 'mysql://']),
+    doc: '`sqlite:<file>` or `mysql://user:pass@host:port/db` (MySQL 8, MariaDB ≥ 10.6, Aurora). Default: `sqlite:<REGI_DATA_DIR>/regi.db`.',
+  },
+  DATABASE_POOL_SIZE: {
+    schema: z.coerce.number().int().min(1).max(200).default(10),
+    doc: 'Connections per process in the MySQL pool (SQLite uses one connection).',
+  },
+  VALKEY_URL: {
+    schema: optionalUrl(['redis://', 'rediss://']),
+    doc: 'Valkey/Redis URL for sessions, cache and pub/sub. Unset: in-memory (one process only).',
+  },
+  HOST: {
+    schema: z.string().min(1).default('127.0.0.1'),
+    doc: 'Interface the HTTP servers bind to. Containers set `0.0.0.0`.',
+  },
+  POS_PORT: { schema: port(3000), doc: 'Port of `pos-web-app` (staff API and POS app).' },
+  EC_PORT: { schema: port(3001), doc: 'Port of `ec-web-app` (shopper API and storefront).' },
+  HEALTH_PORT: {
+    schema: z.coerce.number().int().min(0).max(65535).default(0),
+    doc: 'Port for `/healthz` and `/readyz` of a worker, relay or job run alone (`regi run`). 0: no listener.',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    doc: 'pino log level.',
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(100).max(60000).default(8000),
+    doc: 'How long a workload waits for in-flight work on SIGTERM before it closes connections anyway.',
+  },
+} as const;
+
+type Vars = typeof configVariables;
+export type Config = { [K in keyof Vars]: z.output<Vars[K]['schema']> } & { databaseUrl: string };
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`invalid configuration: ${variable} ${detail}`);
+  }
+}
+
+/** Parses the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  for (const [name, { schema }] of Object.entries(configVariables)) {
+    const raw = env[name];
+    const parsed = (schema as z.ZodType).safeParse(raw === '' ? undefined : raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConfigError(name, `${issue?.message ?? 'is invalid'} (got ${JSON.stringify(raw)})`);
+    }
+    out[name] = parsed.data;
+  }
+  const config = out as Omit<Config, 'databaseUrl'>;
+  const databaseUrl = config.DATABASE_URL ?? `sqlite:${path.join(config.REGI_DATA_DIR, 'regi.db')}`;
+  return { ...config, databaseUrl } as Config;
+}
+
+export function describeConfig(): { name: string; default: string; doc: string }[] {
+  return Object.entries(configVariables).map(([name, { schema, doc }]) => {
+    const parsed = (schema as z.ZodType).safeParse(undefined);
+    const value = parsed.success && parsed.data !== undefined ? String(parsed.data) : '';
+    return { name, default: value, doc };
+  });
+}

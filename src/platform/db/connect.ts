@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import { createPool } from 'mysql2';
+import type { Database } from './database.ts';
+
+export type DialectName = 'sqlite' | 'mysql';
+export type Db = Kysely<Database>;
+
+export interface DbHandle {
+  db: Db;
+  dialect: DialectName;
+  /** The URL with any password masked, for logs and /readyz. */
+  safeUrl: string;
+  close(): Promise<void>;
+}
+
+export function dialectOfUrl(url: string): DialectName {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (url.startsWith('mysql://')) return 'mysql';
+  throw new Error(`DATABASE_URL must start with sqlite: or mysql:// (got ${maskUrl(url)})`);
+}
+
+export function maskUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+export function openDatabase(url: string, opts: { poolSize?: number } = {}): DbHandle {
+  const dialect = dialectOfUrl(url);
+  if (dialect === 'sqlite') {
+    const file = url.slice('sqlite:'.length);
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const conn = new SQLite(file);
+    // WAL lets readers in other processes (a `regi` CLI next to `npm start`) read while we write;
+    // the busy timeout makes a second writer wait instead of failing at once.
+    conn.pragma('journal_mode = WAL');
+    conn.pragma('busy_timeout = 5000');
+    conn.pragma('synchronous = NORMAL');
+    conn.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+    return { db, dialect, safeUrl: url, close: () => db.destroy() };
+  }
+  const pool = createPool({
+    uri: url,
+    connectionLimit: opts.poolSize ?? 10,
+    // Times are stored in UTC as DATETIME(3) and read back as the same strings SQLite returns.
+    timezone: 'Z',
+    dateStrings: true,
+    supportBigNumbers: true,
+    charset: 'utf8mb4_unicode_ci',
+  });
+  pool.on('connection', (c) => {
+    c.query("SET time_zone = '+00:00'");
+  });
+  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  return { db, dialect, safeUrl: maskUrl(url), close: () => db.destroy() };
+}
+
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}

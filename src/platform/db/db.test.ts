@@ -1,0 +1,95 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { testDialects, useTestDb } from '../../../test/support/db.ts';
+import { fromDbTime, toDbTime } from '../../kernel/time.ts';
+import { migrateToLatest, migrationStatus } from './migrate.ts';
+import { isRetryable, withTransaction } from './transaction.ts';
+
+describe.each(testDialects())('database on %s', (dialect) => {
+  const t = useTestDb(dialect, { migrate: false });
+
+  it('applies every migration to an empty database, then has nothing pending', async () => {
+    const before = await migrationStatus(t.db);
+    expect(before.applied).toEqual([]);
+    expect(before.pending[0]).toBe('0001_platform');
+    const applied = await migrateToLatest(t.db);
+    expect(applied).toEqual(before.pending);
+    expect(await migrationStatus(t.db)).toEqual({ applied, pending: [] });
+    expect(await migrateToLatest(t.db)).toEqual([]);
+  });
+
+  it('commits all writes of a unit of work together', async () => {
+    await withTransaction(t.db, async (tx) => {
+      await tx
+        .insertInto('system_state')
+        .values({ key: 'a', value: '1', updated_at: toDbTime(new Date()) })
+        .execute();
+      await tx
+        .insertInto('system_state')
+        .values({ key: 'b', value: '2', updated_at: toDbTime(new Date()) })
+        .execute();
+    });
+    const rows = await t.db.selectFrom('system_state').select('key').where('key', 'in', ['a', 'b']).execute();
+    expect(rows.map((r) => r.key).sort()).toEqual(['a', 'b']);
+  });
+
+  it('applies nothing of a unit of work that throws half-way', async () => {
+    await expect(
+      withTransaction(t.db, async (tx) => {
+        await tx
+          .insertInto('system_state')
+          .values({ key: 'half', value: '1', updated_at: toDbTime(new Date()) })
+          .execute();
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const row = await t.db
+      .selectFrom('system_state')
+      .select('key')
+      .where('key', '=', 'half')
+      .executeTakeFirst();
+    expect(row).toBeUndefined();
+  });
+
+  it('stores UTC times with milliseconds and reads them back unchanged', async () => {
+    const at = new Date('2026-03-31T15:04:05.678Z');
+    await t.db
+      .insertInto('system_state')
+      .values({ key: 'time', value: '', updated_at: toDbTime(at) })
+      .execute();
+    const row = await t.db
+      .selectFrom('system_state')
+      .select('updated_at')
+      .where('key', '=', 'time')
+      .executeTakeFirstOrThrow();
+    expect(row.updated_at).toBe('2026-03-31 15:04:05.678');
+    expect(fromDbTime(row.updated_at).toISOString()).toBe(at.toISOString());
+  });
+
+  it('stores and compares Japanese text exactly', async () => {
+    await t.db
+      .insertInto('system_state')
+      .values({ key: 'ja', value: 'ピカチュウ ex（SAR）🃏', updated_at: toDbTime(new Date()) })
+      .execute();
+    const row = await t.db
+      .selectFrom('system_state')
+      .select('value')
+      .where('key', '=', 'ja')
+      .executeTakeFirstOrThrow();
+    expect(row.value).toBe('ピカチュウ ex（SAR）🃏');
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*) as n from system_state where value = ${'ピカチュウ ex（SAR）🃏'}`.execute(t.db);
+    expect(Number(rows[0]?.n)).toBe(1);
+  });
+});
+
+describe('isRetryable', () => {
+  it('retries deadlocks, lock timeouts and a busy SQLite, nothing else', () => {
+    expect(isRetryable({ errno: 1213 })).toBe(true);
+    expect(isRetryable({ errno: 1205 })).toBe(true);
+    expect(isRetryable({ code: 'SQLITE_BUSY' })).toBe(true);
+    expect(isRetryable({ errno: 1062 })).toBe(false);
+    expect(isRetryable(new Error('x'))).toBe(false);
+  });
+});

@@ -1,0 +1,32 @@
+import type { Transaction } from 'kysely';
+import type { Database } from './database.ts';
+import type { Db } from './connect.ts';
+
+export type Tx = Transaction<Database>;
+
+const RETRYABLE_MYSQL = new Set([
+  1213, // ER_LOCK_DEADLOCK: InnoDB chose this transaction as the victim
+  1205, // ER_LOCK_WAIT_TIMEOUT
+]);
+
+/** True for the errors after which re-running the whole unit of work is the right answer. */
+export function isRetryable(err: unknown): boolean {
+  const e = err as { errno?: number; code?: string };
+  return RETRYABLE_MYSQL.has(e?.errno ?? -1) || e?.code === 'SQLITE_BUSY';
+}
+
+/**
+ * Runs one unit of work in one transaction. Every command goes through here: either all of its
+ * writes (state, ledger rows, outbox events) commit or none do. A deadlock or busy database re-runs
+ * the whole function (a few times, with jitter), so `fn` must not have effects outside `tx`.
+ */
+export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(fn);
+    } catch (err) {
+      if (attempt >= attempts || !isRetryable(err)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+    }
+  }
+}

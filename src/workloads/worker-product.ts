@@ -1,0 +1,7 @@
+import { defineWorker } from '../platform/runtime/workload.ts';
+
+export default defineWorker({
+  name: 'worker-product',
+  description: 'Stock and price side effects: EC stock, price history, low-stock alerts, channel fan-out.',
+  handlers: [],
+});

@@ -1,0 +1,7 @@
+import { defineWorker } from '../platform/runtime/workload.ts';
+
+export default defineWorker({
+  name: 'worker-scheduled',
+  description: 'Periodic and delayed work from the scheduler: campaigns, point expiry, payment timeouts.',
+  handlers: [],
+});
