@@ -83,3 +83,9 @@ export function allocate(total: Yen, weights: readonly number[]): Yen[] {
   }
   return parts.map((p) => p * sign);
 }
+
+/** `¥12,800`, `-¥500`: how amounts print on receipts and screens. */
+export function formatYen(amount: Yen): string {
+  const abs = Math.abs(amount).toLocaleString('en-US');
+  return amount < 0 ? `-¥${abs}` : `¥${abs}`;
+}

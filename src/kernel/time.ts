@@ -15,3 +15,25 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+const WEEKDAYS_JA = ['日', '月', '火', '水', '木', '金', '土'];
+
+/** `2026/11/28(土) 17:05` in the shop's time zone: how Japanese receipts print a date and time. */
+export function formatReceiptDateTime(date: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      weekday: 'short',
+    })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  const weekday = WEEKDAYS_JA[['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday ?? '')];
+  return `${parts.year}/${parts.month}/${parts.day}(${weekday}) ${parts.hour}:${parts.minute}`;
+}
