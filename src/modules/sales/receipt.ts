@@ -1,4 +1,4 @@
-import { center, padStart, spread, wrap } from '../../kernel/columns.ts';
+import { center, spread, wrap } from '../../kernel/columns.ts';
 import { formatYen, type Yen } from '../../kernel/money.ts';
 import { formatReceiptDateTime } from '../../kernel/time.ts';
 import { taxLabel, type ReceiptTotals, type TaxCategory, type TaxMode } from './tax.ts';
@@ -170,7 +170,7 @@ h1 { text-align: center; letter-spacing: 1em; }
 table { border-collapse: collapse; } td { padding: 0 1em; }
 </style></head><body>
 <h1>領収書</h1>
-<p>No. ${escapeHtml(r.number)}　発行日 ${escapeHtml(formatReceiptDateTime(r.issuedAt, r.timeZone).slice(0, 13))}</p>
+<p>No. ${escapeHtml(r.number)}&emsp;発行日 ${escapeHtml(formatReceiptDateTime(r.issuedAt, r.timeZone).slice(0, 13))}</p>
 <p class="to">${escapeHtml(r.addressee)} 様</p>
 <div class="amount">${formatYen(r.totals.total)}-</div>
 <p>但し ${escapeHtml(r.purpose)}<br>上記の金額正に領収いたしました。</p>
