@@ -223,16 +223,34 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
       const url = await dlqUrl(queue);
       const out: DeadLetter[] = [];
       const seen = new Set<string>();
-      // SQS has no peek: receive with a short visibility so the messages stay in the DLQ.
-      while (out.length < limit) {
-        const msgs = await receiveFrom(url, limit - out.length, 0, undefined, 2);
-        const fresh = msgs.filter((m) => !seen.has(m.MessageId!));
-        if (fresh.length === 0) break;
-        for (const m of fresh) {
-          seen.add(m.MessageId!);
-          const envelope = parseBody(m.Body ?? '{}');
-          out.push({ eventId: envelope.id, type: envelope.type, key: envelope.key, receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0), lastError: null, envelope });
+      // SQS has no peek: receive with a short visibility, then hand every received copy straight back
+      // so that a redrive right after a listing finds them.
+      const handles: string[] = [];
+      try {
+        while (out.length < limit) {
+          const msgs = await receiveFrom(url, limit - out.length, 0, undefined, 5);
+          handles.push(...msgs.map((m) => m.ReceiptHandle!));
+          const fresh = msgs.filter((m) => !seen.has(m.MessageId!));
+          if (fresh.length === 0) break;
+          for (const m of fresh) {
+            seen.add(m.MessageId!);
+            const envelope = parseBody(m.Body ?? '{}');
+            out.push({
+              eventId: envelope.id,
+              type: envelope.type,
+              key: envelope.key,
+              receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0),
+              lastError: null,
+              envelope,
+            });
+          }
         }
+      } finally {
+        await Promise.all(
+          handles.map((h) =>
+            sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: h, VisibilityTimeout: 0 })).catch(() => {}),
+          ),
+        );
       }
       return out;
     },
