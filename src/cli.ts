@@ -6,6 +6,9 @@ import { exitOnSignals, hostWorkloads } from './platform/runtime/host.ts';
 import type { JobWorkload } from './platform/runtime/job.ts';
 import { closePlatform, openPlatform, platformChecks, type Platform } from './platform/runtime/platform.ts';
 import { seedDemo } from './modules/demo/seed.ts';
+import { provisionBus } from './platform/bus/provision.ts';
+import { topology } from './platform/bus/topology.ts';
+import { UnknownQueueError } from './platform/bus/bus.ts';
 import { workloads } from './workloads/index.ts';
 import { isWorkloadName, workloadNames } from './workloads/names.ts';
 
@@ -16,6 +19,10 @@ const USAGE = `usage: regi <command>
   job <name> [args]       run a job once: daily-calculate | ensure-consistency
   migrate                 apply pending database migrations
   seed                    create the demo data (idempotent)
+  dlq ls                  every queue: depth, in flight, dead letters
+  dlq show <queue> [--limit N]          dead letters of a worker's queue (JSON lines)
+  dlq redrive <queue> [--id <event id>...]   move dead letters back to the queue
+  bus provision           create the SNS/SQS topics, queues, DLQs and subscriptions of the topology
 
 workloads: ${workloadNames.join(', ')}
 configuration: environment variables, see README.md`;
@@ -117,6 +124,35 @@ async function runOne(name: string, args: string[]) {
   });
 }
 
+/** `regi dlq ls|show|redrive`: the operator's view of dead letters, on whichever bus is configured. */
+async function dlq(args: string[]) {
+  const [sub, queue, ...flags] = args;
+  const flag = (name: string) => flags.flatMap((f, i) => (f === name && flags[i + 1] ? [flags[i + 1]!] : []));
+  if (sub !== 'ls' && sub !== 'show' && sub !== 'redrive') fail('dlq needs a subcommand: ls | show <queue> | redrive <queue>', 2);
+  if (sub !== 'ls' && !queue) fail(`dlq ${sub} needs a queue: ${topology.queues.map((q) => q.worker).join(', ')}`, 2);
+  await withPlatform('split', 'dlq', async (p) => {
+    try {
+      if (sub === 'ls') {
+        for (const s of await p.bus.stats()) process.stdout.write(JSON.stringify(s) + '\n');
+      } else if (sub === 'show') {
+        const limit = Number(flag('--limit')[0] ?? 20);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) fail('--limit must be 1..1000', 2);
+        for (const d of await p.bus.listDeadLetters(queue!, limit)) process.stdout.write(JSON.stringify(d) + '\n');
+      } else {
+        const ids = flag('--id');
+        const n = await p.bus.redrive(queue!, ids.length ? ids : undefined);
+        process.stdout.write(JSON.stringify({ queue, redriven: n }) + '\n');
+      }
+    } catch (err) {
+      if (err instanceof UnknownQueueError)
+        fail(`${err.message}; queues: ${topology.queues.map((q) => q.worker).join(', ')}`, 2);
+      throw err;
+    } finally {
+      await closePlatform(p);
+    }
+  });
+}
+
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   switch (command) {
@@ -141,6 +177,20 @@ async function main(argv: string[]) {
           { steps: ran, logins: logins.map((l) => l.email) },
           ran.length ? 'demo data created' : 'demo data already present',
         );
+        await closePlatform(p);
+      });
+    case 'dlq':
+      return dlq(rest);
+    case 'bus':
+      if (rest[0] !== 'provision') fail('bus needs a subcommand: provision', 2);
+      return withPlatform('split', 'bus', async (p, log) => {
+        const result = await provisionBus(topology, {
+          region: p.config.AWS_REGION,
+          endpoint: p.config.AWS_ENDPOINT_URL,
+          prefix: p.config.BUS_RESOURCE_PREFIX,
+        });
+        log.info(result, 'bus provisioned');
+        process.stdout.write(JSON.stringify(result) + '\n');
         await closePlatform(p);
       });
     case undefined:

@@ -1,8 +1,6 @@
-import { defineWorker } from '../platform/runtime/workload.ts';
+import { defineRelay } from '../platform/runtime/workload.ts';
 
-export default defineWorker({
+export default defineRelay({
   name: 'backend-outbox',
   description: 'Relays committed outbox rows to the bus in order per key; one active relay at a time.',
-  kind: 'backend',
-  handlers: [],
 });

@@ -1,3 +1,4 @@
+import { operationsRoutes } from '../platform/bus/operations-routes.ts';
 import { defineWebApp } from '../platform/runtime/workload.ts';
 
 export default defineWebApp({
@@ -5,4 +6,5 @@ export default defineWebApp({
   description: 'Staff API and the POS app: sales, buy-ins, stock, registers, customers, settings, reports.',
   port: (config) => config.POS_PORT,
   plugins: [],
+  platformPlugins: [(p) => operationsRoutes({ bus: p.bus })],
 });

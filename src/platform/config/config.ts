@@ -52,6 +52,78 @@ export const configVariables = {
     schema: z.coerce.number().int().min(100).max(60000).default(8000),
     doc: 'How long a workload waits for in-flight work on SIGTERM before it closes connections anyway.',
   },
+  BUS: {
+    schema: z.enum(['sql', 'sqs']).default('sql'),
+    doc: 'Message bus: `sql` (queue tables in the database; embedded mode) or `sqs` (SNS FIFO topics → SQS FIFO queues).',
+  },
+  AWS_REGION: {
+    schema: z.string().min(1).default('ap-northeast-1'),
+    doc: 'AWS region of the SNS/SQS resources (`BUS=sqs`).',
+  },
+  AWS_ENDPOINT_URL: {
+    schema: optionalUrl(['http://', 'https://']),
+    doc: 'SNS/SQS endpoint override, e.g. a local emulator. Unset: the regional AWS endpoint.',
+  },
+  BUS_RESOURCE_PREFIX: {
+    schema: z.string().regex(/^[A-Za-z0-9_-]{0,40}$/).default('regi-'),
+    doc: 'Prefix of topic and queue names created by `regi bus provision` and resolved when Copilot injects none.',
+  },
+  COPILOT_SNS_TOPIC_ARNS: {
+    schema: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return undefined;
+        try {
+          return z.record(z.string(), z.string()).parse(JSON.parse(v));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object of topic name → ARN' });
+          return z.NEVER;
+        }
+      }),
+    doc: 'Injected by Copilot into the publisher: JSON map topic name → SNS topic ARN.',
+  },
+  COPILOT_QUEUE_URI: {
+    schema: optionalUrl(['http://', 'https://']),
+    doc: "Injected by Copilot into a worker service: its SQS queue's URL.",
+  },
+  BUS_SQL_POLL_MS: {
+    schema: z.coerce.number().int().min(10).max(10000).default(200),
+    doc: 'How often an idle worker on the `sql` bus looks for messages from other processes (same-process publishes wake it at once).',
+  },
+  RELAY_BATCH_SIZE: {
+    schema: z.coerce.number().int().min(1).max(1000).default(200),
+    doc: 'Outbox rows the relay sends per pass.',
+  },
+  RELAY_POLL_MS: {
+    schema: z.coerce.number().int().min(10).max(10000).default(50),
+    doc: 'Pause of the relay when the outbox is empty.',
+  },
+  RELAY_LEASE_MS: {
+    schema: z.coerce.number().int().min(500).max(600000).default(15000),
+    doc: 'Lease of the active relay; a standby takes over when it is not renewed for this long.',
+  },
+  RELAY_HEARTBEAT_MS: {
+    schema: z.coerce.number().int().min(100).max(60000).default(3000),
+    doc: 'How often the active relay renews its lease and a standby tries to take it (keep well under `RELAY_LEASE_MS`).',
+  },
+  BUS_RETENTION_HOURS: {
+    schema: z.coerce.number().int().min(1).max(24 * 365).default(168),
+    doc: 'Sent outbox rows and inbox records older than this are deleted by the relay.',
+  },
+  WORKER_CONCURRENCY: {
+    schema: z.coerce.number().int().min(1).max(64).default(4),
+    doc: 'Messages a worker handles at once (messages with the same ordering key always one after another).',
+  },
+  WORKER_RETRY_BASE_MS: {
+    schema: z.coerce.number().int().min(0).max(600000).default(2000),
+    doc: 'First retry delay of a failed message; doubles per attempt up to `WORKER_RETRY_MAX_MS`; after the queue\'s maxReceiveCount it goes to the DLQ.',
+  },
+  WORKER_RETRY_MAX_MS: {
+    schema: z.coerce.number().int().min(0).max(43200000).default(300000),
+    doc: 'Longest retry delay of a failed message.',
+  },
 } as const;
 
 type Vars = typeof configVariables;

@@ -5,6 +5,9 @@ import { openDatabase, ping, type DbHandle } from '../db/connect.ts';
 import { migrationStatus } from '../db/migrate.ts';
 import type { Logger } from '../log/log.ts';
 import type { ReadinessCheck } from './readiness.ts';
+import type { Bus } from '../bus/bus.ts';
+import { openBus } from '../bus/open-bus.ts';
+import { topology } from '../bus/topology.ts';
 
 /** The shared connections of one process: every workload in it uses the same pool and cache. */
 export interface Platform {
@@ -12,6 +15,8 @@ export interface Platform {
   log: Logger;
   db: DbHandle;
   cache: Cache;
+  /** The bus over the product topology (publishing side; a worker on `sqs` opens its own for its queue URL). */
+  bus: Bus;
   /** `embedded`: all twelve workloads in one process (`regi dev`); `split`: one per process. */
   mode: 'embedded' | 'split';
   /** Readiness checks the running workloads registered; every /readyz of the process reports them. */
@@ -19,18 +24,20 @@ export interface Platform {
 }
 
 export function openPlatform(config: Config, log: Logger, mode: Platform['mode']): Platform {
+  const db = openDatabase(config.databaseUrl, { poolSize: config.DATABASE_POOL_SIZE });
   return {
     config,
     log,
     mode,
-    db: openDatabase(config.databaseUrl, { poolSize: config.DATABASE_POOL_SIZE }),
+    db,
     cache: openCache(config.VALKEY_URL),
+    bus: openBus(config, db.db, topology),
     workloadChecks: [],
   };
 }
 
 export async function closePlatform(p: Platform): Promise<void> {
-  await Promise.allSettled([p.db.close(), p.cache.close()]);
+  await Promise.allSettled([p.bus.close(), p.db.close(), p.cache.close()]);
 }
 
 /** Database reachable and migrations current; the cache when one is configured; each workload's own. */

@@ -4,6 +4,13 @@ import type { Config } from '../config/config.ts';
 import type { Logger } from '../log/log.ts';
 import { platformChecks, type Platform } from './platform.ts';
 import type { ReadinessCheck } from './readiness.ts';
+import { queueOf } from '../bus/build-topology.ts';
+import { startConsumer } from '../bus/consumer.ts';
+import type { EventHandler } from '../bus/handler.ts';
+import { openBus } from '../bus/open-bus.ts';
+import { startRelay } from '../bus/relay.ts';
+import { topology } from '../bus/topology.ts';
+import type { WorkerName } from '../bus/topology-types.ts';
 
 export type WorkloadKind = 'web' | 'backend' | 'worker' | 'job';
 
@@ -28,6 +35,8 @@ export interface WebAppSpec {
   description: string;
   port: (config: Config) => number;
   plugins: FastifyPluginAsync[];
+  /** Plugins that need the process's shared connections (database, cache, bus). */
+  platformPlugins?: ((p: Platform) => FastifyPluginAsync)[];
 }
 
 export function defineWebApp(spec: WebAppSpec): Workload {
@@ -41,7 +50,7 @@ export function defineWebApp(spec: WebAppSpec): Workload {
         description: spec.description,
         logger: log,
         readiness: () => platformChecks(p),
-        plugins: spec.plugins,
+        plugins: [...spec.plugins, ...(spec.platformPlugins ?? []).map((f) => f(p))],
       });
       const port = spec.port(p.config);
       await app.listen({ host: p.config.HOST, port });
@@ -52,25 +61,76 @@ export function defineWebApp(spec: WebAppSpec): Workload {
 }
 
 export interface WorkerSpec {
-  name: string;
+  name: WorkerName;
   description: string;
-  /** What the worker consumes; registered by modules as they arrive. */
-  handlers: readonly unknown[];
-  kind?: 'worker' | 'backend';
+  /** The event handlers this worker runs (its queue's subscriptions are derived from the same list). */
+  handlers: readonly EventHandler[];
 }
 
 /**
- * A queue worker (or the relay). Until the event backbone is wired in, it starts, reports ready and
- * stops; it logs plainly that it consumes nothing rather than pretending to poll.
+ * A queue worker: the worker runtime (`platform/bus/consumer.ts`) over the worker's queue of the
+ * topology, on the configured bus. The handler list must be the one the topology was derived from.
  */
 export function defineWorker(spec: WorkerSpec): Workload {
   return {
     name: spec.name,
-    kind: spec.kind ?? 'worker',
+    kind: 'worker',
     description: spec.description,
-    async start(_p, log) {
-      log.info({ handlers: spec.handlers.length }, `${spec.name} started; no queue consumer is wired yet`);
-      return { checks: [], stop: async () => {} };
+    async start(p, log) {
+      const queue = queueOf(topology, spec.name);
+      const declared = queue.subscriptions.flatMap((s) => s.types).sort();
+      const handled = [...new Set(spec.handlers.map((h) => h.type))].sort();
+      if (declared.join() !== handled.join())
+        throw new Error(`${spec.name} handles [${handled.join()}] but its queue subscribes to [${declared.join()}]`);
+      const bus = p.config.BUS === 'sql' ? p.bus : openBus(p.config, p.db.db, topology, spec.name);
+      const consumer = startConsumer({
+        queue,
+        handlers: spec.handlers,
+        db: p.db.db,
+        bus,
+        cache: p.cache,
+        log,
+        concurrency: p.config.WORKER_CONCURRENCY,
+        retryBaseMs: p.config.WORKER_RETRY_BASE_MS,
+        retryMaxMs: p.config.WORKER_RETRY_MAX_MS,
+      });
+      log.info({ queue: spec.name, bus: bus.kind, handlers: spec.handlers.map((h) => h.name) }, `${spec.name} consuming`);
+      return {
+        checks: consumer.checks,
+        stop: async () => {
+          await consumer.stop();
+          if (bus !== p.bus) await bus.close();
+        },
+      };
+    },
+  };
+}
+
+export interface RelaySpec {
+  name: 'backend-outbox';
+  description: string;
+}
+
+/** The outbox relay (one active per deployment through a DB lease; the others stand by). */
+export function defineRelay(spec: RelaySpec): Workload {
+  return {
+    name: spec.name,
+    kind: 'backend',
+    description: spec.description,
+    async start(p, log) {
+      const c = p.config;
+      const relay = startRelay({
+        db: p.db.db,
+        bus: p.bus,
+        log,
+        batchSize: c.RELAY_BATCH_SIZE,
+        pollMs: c.RELAY_POLL_MS,
+        leaseMs: c.RELAY_LEASE_MS,
+        heartbeatMs: c.RELAY_HEARTBEAT_MS,
+        retentionMs: c.BUS_RETENTION_HOURS * 3600_000,
+      });
+      log.info({ bus: p.bus.kind, holder: relay.holder }, 'relay started (standby until it holds the lease)');
+      return { checks: relay.checks, stop: () => relay.stop() };
     },
   };
 }
