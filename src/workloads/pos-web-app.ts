@@ -1,3 +1,5 @@
+import { tasksRoutes } from '../modules/tasks/index.ts';
+import { staffAuthenticator, staffPrincipal, tenancyRoutes } from '../modules/tenancy/index.ts';
 import { operationsRoutes } from '../platform/bus/operations-routes.ts';
 import { defineWebApp } from '../platform/runtime/workload.ts';
 
@@ -5,6 +7,19 @@ export default defineWebApp({
   name: 'pos-web-app',
   description: 'Staff API and the POS app: sales, buy-ins, stock, registers, customers, settings, reports.',
   port: (config) => config.POS_PORT,
-  plugins: [],
-  platformPlugins: [(p) => operationsRoutes({ bus: p.bus })],
+  authenticator: (p) => staffAuthenticator(p),
+  plugins: [tenancyRoutes],
+  platformPlugins: [
+    (p) => operationsRoutes({ bus: p.bus }),
+    // Staff follow the tasks of their corporation; in sales mode only those of their store.
+    (p) =>
+      tasksRoutes({
+        db: p.db.db,
+        cache: p.cache,
+        scopeOf: (request) => {
+          const { session } = staffPrincipal(request);
+          return { corporationId: session.corporationId, storeId: session.mode === 'sales' ? session.storeId : null };
+        },
+      }),
+  ],
 });

@@ -1,6 +1,7 @@
 import { toDbTime } from '../../kernel/time.ts';
 import type { Db } from '../../platform/db/connect.ts';
 import { withTransaction, type Tx } from '../../platform/db/transaction.ts';
+import { tenancySeed } from '../tenancy/seed.ts';
 
 /** A demo login printed by `regi dev` and listed in the README. */
 export interface DemoLogin {
@@ -17,7 +18,7 @@ export interface SeedStep {
 }
 
 /** Modules add their demo data here as they arrive (tenancy first, then catalogue, stock...). */
-export const seedSteps: SeedStep[] = [];
+export const seedSteps: SeedStep[] = [tenancySeed];
 
 const markerKey = (step: string) => `demo_seed:${step}`;
 

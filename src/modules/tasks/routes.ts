@@ -49,7 +49,7 @@ export function tasksRoutes(o: TasksRoutesOptions): FastifyPluginAsync {
     app.get(
       '/api/v1/tasks/:id',
       {
-        config: { access: { policy: 'tasks.view' } },
+        config: { access: 'authenticated' },
         schema: { tags: ['tasks'], summary: 'A task with its progress and item errors', params, response: { 200: taskSchema } },
       },
       async (request) => load(request, request.params.id),
@@ -71,7 +71,7 @@ export function tasksRoutes(o: TasksRoutesOptions): FastifyPluginAsync {
     app.get(
       '/api/v1/tasks/:id/stream',
       {
-        config: { access: { policy: 'tasks.view' } },
+        config: { access: 'authenticated' },
         schema: { tags: ['tasks'], summary: 'Server-sent `progress` events until the task finishes', params },
       },
       async (request, reply) => {

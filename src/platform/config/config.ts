@@ -124,6 +124,17 @@ export const configVariables = {
     schema: z.coerce.number().int().min(0).max(43200000).default(300000),
     doc: 'Longest retry delay of a failed message.',
   },
+  SESSION_COOKIE_SECURE: {
+    schema: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    doc: 'Mark the staff session cookies `Secure` (set `true` whenever the POS is served over HTTPS).',
+  },
+  STAFF_BARCODE_SECRET: {
+    schema: z.string().trim().min(32).optional(),
+    doc: 'HMAC key (≥ 32 characters) that signs staff barcodes. Unset: one is generated on first use and kept in the database (`system_state`).',
+  },
 } as const;
 
 type Vars = typeof configVariables;

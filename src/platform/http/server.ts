@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -15,17 +16,20 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Logger } from '../log/log.ts';
+import type { Platform } from '../runtime/platform.ts';
 import { runChecks, type ReadinessCheck } from '../runtime/readiness.ts';
+import { installAccessControl, type Authenticator, type DeclaredRoute } from './auth.ts';
 import { problemErrorHandler, sendProblem } from './problem.ts';
 
 export type App = FastifyInstance;
-
-/** Who may call a route. Every route declares one; the auth layer enforces it. */
-export type RouteAccess = 'public' | { policy: string };
+export type { RouteAccess } from './auth.ts';
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    access?: RouteAccess;
+  interface FastifyInstance {
+    /** The process's shared connections, for module plugins (absent on the bare probe server). */
+    platform: Platform;
+    /** Every route with its declared access, in registration order. */
+    declaredRoutes: readonly DeclaredRoute[];
   }
 }
 
@@ -39,6 +43,12 @@ export interface HttpServerOptions {
   plugins?: FastifyPluginAsync[];
   /** Serve OpenAPI + Swagger UI at /api/docs. */
   docs?: boolean;
+  /** Shared connections the module plugins use (`app.platform`). */
+  platform?: Platform;
+  /** Resolves sessions for non-public routes; without one every non-public route answers 401. */
+  authenticator?: Authenticator;
+  /** `Secure` attribute on the cookies the app sets (behind HTTPS). */
+  secureCookies?: boolean;
 }
 
 const PROBES = /^\/(healthz|readyz)(\?|$)/;
@@ -74,6 +84,15 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<App> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  if (opts.platform) app.decorate('platform', opts.platform);
+  // Cookies are parsed in an onRequest hook, which must run before the access hook reads them.
+  await app.register(fastifyCookie, {
+    parseOptions: { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies ?? false },
+  });
+  app.decorate(
+    'declaredRoutes',
+    installAccessControl(app, { authenticator: opts.authenticator, publicPrefixes: ['/api/docs'] }),
+  );
 
   if (opts.docs !== false) {
     await app.register(fastifySwagger, {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { Authenticator } from '../http/auth.ts';
 import { createHttpServer, type App } from '../http/server.ts';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../log/log.ts';
@@ -37,21 +38,35 @@ export interface WebAppSpec {
   plugins: FastifyPluginAsync[];
   /** Plugins that need the process's shared connections (database, cache, bus). */
   platformPlugins?: ((p: Platform) => FastifyPluginAsync)[];
+  /** Who signs in to this app (staff sessions for the POS); none: only public routes answer. */
+  authenticator?: (p: Platform) => Authenticator;
 }
 
-export function defineWebApp(spec: WebAppSpec): Workload {
+export type WebWorkload = Workload & {
+  kind: 'web';
+  /** The app exactly as `start` serves it, without listening (tests walk its routes). */
+  build(p: Platform, log: Logger): Promise<App>;
+};
+
+export function defineWebApp(spec: WebAppSpec): WebWorkload {
+  const build = (p: Platform, log: Logger) =>
+    createHttpServer({
+      name: spec.name,
+      description: spec.description,
+      logger: log,
+      readiness: () => platformChecks(p),
+      plugins: [...spec.plugins, ...(spec.platformPlugins ?? []).map((f) => f(p))],
+      platform: p,
+      authenticator: spec.authenticator?.(p),
+      secureCookies: p.config.SESSION_COOKIE_SECURE,
+    });
   return {
     name: spec.name,
     kind: 'web',
     description: spec.description,
+    build,
     async start(p, log) {
-      const app = await createHttpServer({
-        name: spec.name,
-        description: spec.description,
-        logger: log,
-        readiness: () => platformChecks(p),
-        plugins: [...spec.plugins, ...(spec.platformPlugins ?? []).map((f) => f(p))],
-      });
+      const app = await build(p, log);
       const port = spec.port(p.config);
       await app.listen({ host: p.config.HOST, port });
       log.info({ url: `http://${p.config.HOST}:${port}` }, `${spec.name} listening`);
