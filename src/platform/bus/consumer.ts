@@ -1,5 +1,6 @@
 import { toDbTime } from '../../kernel/time.ts';
 import type { Cache } from '../cache/index.ts';
+import { loadConfig, type Config } from '../config/config.ts';
 import type { Db } from '../db/connect.ts';
 import { withTransaction } from '../db/transaction.ts';
 import type { Logger } from '../log/log.ts';
@@ -17,6 +18,8 @@ export interface ConsumerOptions {
   db: Db;
   bus: Bus;
   cache: Cache;
+  /** The process configuration, for handlers that talk to the outside (mail transport, webhooks); default: the environment's. */
+  config?: Config;
   log: Logger;
   concurrency: number;
   retryBaseMs: number;
@@ -50,6 +53,7 @@ function isDuplicateKey(err: unknown): boolean {
  */
 export function startConsumer(o: ConsumerOptions): Consumer {
   const consumer = o.queue.worker;
+  const config = o.config ?? loadConfig();
   const byType = new Map<string, EventHandler[]>();
   for (const h of o.handlers) byType.set(h.type, [...(byType.get(h.type) ?? []), h]);
   const stopping = new AbortController();
@@ -78,7 +82,7 @@ export function startConsumer(o: ConsumerOptions): Consumer {
           .where('event_id', '=', env.id)
           .executeTakeFirst();
         if (seen) return false;
-        for (const h of handlers) await h.handle(tx, event, { log, cache: o.cache, afterCommit: (fn) => afterCommit.push(fn) });
+        for (const h of handlers) await h.handle(tx, event, { log, cache: o.cache, config, afterCommit: (fn) => afterCommit.push(fn) });
         await tx.insertInto('bus_inbox').values({ consumer, event_id: env.id, handled_at: toDbTime(new Date()) }).execute();
         return true;
       }).catch((err: unknown) => {

@@ -1,4 +1,5 @@
 import type { Cache } from '../cache/index.ts';
+import type { Config } from '../config/config.ts';
 import type { Tx } from '../db/transaction.ts';
 import type { Logger } from '../log/log.ts';
 import type { EventDefinition, EventEnvelope } from './events.ts';
@@ -6,6 +7,7 @@ import type { EventDefinition, EventEnvelope } from './events.ts';
 export interface HandlerContext {
   log: Logger;
   cache: Cache;
+  config: Config;
   /** Runs after the handler's transaction committed (notifications, cache pushes); errors are logged. */
   afterCommit(fn: () => Promise<void>): void;
 }

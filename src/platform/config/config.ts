@@ -135,6 +135,26 @@ export const configVariables = {
     schema: z.string().trim().min(32).optional(),
     doc: 'HMAC key (≥ 32 characters) that signs staff barcodes. Unset: one is generated on first use and kept in the database (`system_state`).',
   },
+  MAIL_TRANSPORT: {
+    schema: z.enum(['capture', 'smtp', 'ses']).default('capture'),
+    doc: 'Where e-mail goes: `capture` (stored in the database and shown to owners; embedded mode), `smtp` (`SMTP_URL`) or `ses` (Amazon SES v2, `AWS_REGION`).',
+  },
+  SMTP_URL: {
+    schema: optionalUrl(['smtp://', 'smtps://']),
+    doc: 'SMTP server for `MAIL_TRANSPORT=smtp`, e.g. `smtp://user:pass@mail.example.jp:587`.',
+  },
+  MAIL_FROM: {
+    schema: z.string().min(3).default('regi <no-reply@localhost>'),
+    doc: 'Sender of every e-mail regi sends.',
+  },
+  SLACK_WEBHOOK_URL: {
+    schema: optionalUrl(['https://', 'http://']),
+    doc: 'Slack incoming webhook for operator alerts. Unset: Slack notifications fail as undeliverable.',
+  },
+  NOTIFY_RATE_LIMIT_PER_HOUR: {
+    schema: z.coerce.number().int().min(1).max(10000).default(30),
+    doc: 'Notifications one recipient may receive per hour; more are recorded as `rate_limited`.',
+  },
 } as const;
 
 type Vars = typeof configVariables;

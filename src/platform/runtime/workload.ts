@@ -104,6 +104,7 @@ export function defineWorker(spec: WorkerSpec): Workload {
         db: p.db.db,
         bus,
         cache: p.cache,
+        config: p.config,
         log,
         concurrency: p.config.WORKER_CONCURRENCY,
         retryBaseMs: p.config.WORKER_RETRY_BASE_MS,
