@@ -2,13 +2,19 @@ import type { EventDefinition } from '../platform/bus/events.ts';
 import type { EventHandler } from '../platform/bus/handler.ts';
 import type { WorkerName } from '../platform/bus/topology-types.ts';
 import * as notifications from '../modules/notifications/index.ts';
+import * as scheduling from '../modules/scheduling/index.ts';
 import * as tasks from '../modules/tasks/index.ts';
+import { schedules } from './schedules.ts';
 
 /**
  * Wiring: every product event type, and which worker runs which handlers. The worker workloads and
  * the topology (`platform/bus/topology.ts`) both read this, so a subscription is declared once.
  */
-export const productEvents: readonly EventDefinition[] = [...tasks.events, ...notifications.events];
+export const productEvents: readonly EventDefinition[] = [
+  ...tasks.events,
+  ...notifications.events,
+  ...scheduling.events,
+];
 
 export const consumers: Record<WorkerName, readonly EventHandler[]> = {
   'worker-item': [tasks.handlers.runChunk],
@@ -16,6 +22,6 @@ export const consumers: Record<WorkerName, readonly EventHandler[]> = {
   'worker-transaction': [],
   'worker-ec-order': [],
   'worker-external-ec': [],
-  'worker-scheduled': [],
+  'worker-scheduled': [scheduling.runScheduledHandler(schedules)],
   'worker-notification': [notifications.handlers.deliver],
 };

@@ -8,3 +8,4 @@ export { findTask, type TaskView } from './queries.ts';
 export { tasksRoutes } from './routes.ts';
 
 export const handlers = { runChunk };
+export { cleanupTasks } from './scheduled.ts';

@@ -155,6 +155,14 @@ export const configVariables = {
     schema: z.coerce.number().int().min(1).max(10000).default(30),
     doc: 'Notifications one recipient may receive per hour; more are recorded as `rate_limited`.',
   },
+  SCHEDULER_CLOCK: {
+    schema: z.enum(['all', 'delayed-only', 'off']).default('all'),
+    doc: 'What the clock in worker-scheduled fires: `all` (periodic runs and delayed jobs), `delayed-only` (periodic runs come from EventBridge Scheduler) or `off`.',
+  },
+  SCHEDULER_TICK_MS: {
+    schema: z.coerce.number().int().min(100).max(60000).default(1000),
+    doc: 'How often the clock looks for delayed jobs that are due.',
+  },
 } as const;
 
 type Vars = typeof configVariables;

@@ -80,6 +80,8 @@ export interface WorkerSpec {
   description: string;
   /** The event handlers this worker runs (its queue's subscriptions are derived from the same list). */
   handlers: readonly EventHandler[];
+  /** Work the worker runs beside its consumer (worker-scheduled's clock); stopped before the consumer. */
+  background?: (p: Platform, log: Logger) => { stop(): Promise<void> };
 }
 
 /**
@@ -111,9 +113,11 @@ export function defineWorker(spec: WorkerSpec): Workload {
         retryMaxMs: p.config.WORKER_RETRY_MAX_MS,
       });
       log.info({ queue: spec.name, bus: bus.kind, handlers: spec.handlers.map((h) => h.name) }, `${spec.name} consuming`);
+      const background = spec.background?.(p, log);
       return {
         checks: consumer.checks,
         stop: async () => {
+          await background?.stop();
           await consumer.stop();
           if (bus !== p.bus) await bus.close();
         },
