@@ -129,3 +129,23 @@ describe('regi CLI', () => {
     },
   );
 });
+
+describe('regi job ensure-consistency', () => {
+  it('runs the checks, prints the report summary and exits by --fail-on', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regi-cli-'));
+    expect(await spawnRegi(['migrate'], { REGI_DATA_DIR: dir }).exited).toBe(0);
+    const ok = spawnRegi(['job', 'ensure-consistency', '--fail-on', 'critical'], {
+      REGI_DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+    });
+    expect(await ok.exited).toBe(0);
+    const summary = JSON.parse(ok.stdout().trim());
+    expect(summary).toMatchObject({ job: 'ensure-consistency', critical: 0, complete: true });
+    expect(Object.keys(summary.checks)).toContain('outbox.lag');
+    const bad = spawnRegi(['job', 'ensure-consistency', '--fail-on', 'sometimes'], {
+      REGI_DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+    });
+    expect(await bad.exited).toBe(2);
+  });
+});

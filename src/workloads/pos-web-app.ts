@@ -1,3 +1,4 @@
+import { consistencyRoutes } from '../modules/consistency/index.ts';
 import { notificationRoutes } from '../modules/notifications/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { staffAuthenticator, staffPrincipal, tenancyRoutes } from '../modules/tenancy/index.ts';
@@ -9,7 +10,7 @@ export default defineWebApp({
   description: 'Staff API and the POS app: sales, buy-ins, stock, registers, customers, settings, reports.',
   port: (config) => config.POS_PORT,
   authenticator: (p) => staffAuthenticator(p),
-  plugins: [tenancyRoutes, notificationRoutes],
+  plugins: [tenancyRoutes, notificationRoutes, consistencyRoutes],
   platformPlugins: [
     (p) => operationsRoutes({ bus: p.bus }),
     // Staff follow the tasks of their corporation; in sales mode only those of their store.

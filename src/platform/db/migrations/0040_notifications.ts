@@ -18,7 +18,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', timestampType(db), (c) => c.notNull())
     .addColumn('sent_at', timestampType(db))
     .execute();
-  await db.schema.createIndex('notification_status').on('notification').columns(['status', 'created_at']).execute();
+  await db.schema
+    .createIndex('notification_status')
+    .on('notification')
+    .columns(['status', 'created_at'])
+    .execute();
 
   await withId(db, createTable(db, 'captured_mail'))
     .addColumn('notification_id', 'bigint', (c) => c.notNull())
@@ -28,7 +32,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('body', longTextType(db), (c) => c.notNull())
     .addColumn('created_at', timestampType(db), (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('captured_mail_corporation').on('captured_mail').columns(['corporation_id', 'id']).execute();
+  await db.schema
+    .createIndex('captured_mail_corporation')
+    .on('captured_mail')
+    .columns(['corporation_id', 'id'])
+    .execute();
 
   await withId(db, createTable(db, 'staff_notice'))
     .addColumn('corporation_id', 'bigint', (c) => c.notNull())
@@ -39,6 +47,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', timestampType(db), (c) => c.notNull())
     .addColumn('read_at', timestampType(db))
     .execute();
-  await db.schema.createIndex('staff_notice_unread').on('staff_notice').columns(['staff_id', 'read_at', 'id']).execute();
-  await db.schema.createIndex('staff_notice_notification').on('staff_notice').column('notification_id').unique().execute();
+  await db.schema
+    .createIndex('staff_notice_unread')
+    .on('staff_notice')
+    .columns(['staff_id', 'read_at', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('staff_notice_notification')
+    .on('staff_notice')
+    .column('notification_id')
+    .unique()
+    .execute();
 }
