@@ -23,7 +23,7 @@ export function openPlatform(config: Config, log: Logger, mode: Platform['mode']
     config,
     log,
     mode,
-    db: openDatabase(config.databaseUrl, { poolSize: config.DATABASE_POOL_SIZE }),
+    db: openDatabase(config.databaseUrl, { poolSize: config.DATABASE_POOL_SIZE, tls: config.DATABASE_TLS }),
     cache: openCache(config.VALKEY_URL),
     workloadChecks: [],
   };
