@@ -20,9 +20,12 @@ export function effectiveSettings(
 ): { variables: Settings; secrets: Settings } {
   const override =
     ((manifest.environments as Record<string, Record<string, unknown> | null> | undefined) ?? {})[env] ?? {};
+  // A key overridden with an empty value is not set in that environment.
+  const set = (o: Settings) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined && v !== ''));
   return {
-    variables: { ...(manifest.variables as Settings), ...(override.variables as Settings) },
-    secrets: { ...(manifest.secrets as Settings), ...(override.secrets as Settings) },
+    variables: set({ ...(manifest.variables as Settings), ...(override.variables as Settings) }),
+    secrets: set({ ...(manifest.secrets as Settings), ...(override.secrets as Settings) }),
   };
 }
 
