@@ -15,6 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Logger } from '../log/log.ts';
+import type { MetricsRecorder } from '../metrics/index.ts';
 import { runChecks, type ReadinessCheck } from '../runtime/readiness.ts';
 import { problemErrorHandler, sendProblem } from './problem.ts';
 
@@ -39,6 +40,8 @@ export interface HttpServerOptions {
   plugins?: FastifyPluginAsync[];
   /** Serve OpenAPI + Swagger UI at /api/docs. */
   docs?: boolean;
+  /** Request count, 5xx count and duration per request (probes excluded), as EMF metrics. */
+  metrics?: MetricsRecorder;
 }
 
 const PROBES = /^\/(healthz|readyz)(\?|$)/;
@@ -74,6 +77,15 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<App> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const metrics = opts.metrics;
+  if (metrics) {
+    app.addHook('onResponse', async (request, reply) => {
+      if (PROBES.test(request.url)) return;
+      metrics.count('HttpRequests');
+      if (reply.statusCode >= 500) metrics.count('HttpServerErrors');
+      metrics.observe('HttpDuration', Math.round(reply.elapsedTime * 100) / 100);
+    });
+  }
 
   if (opts.docs !== false) {
     await app.register(fastifySwagger, {

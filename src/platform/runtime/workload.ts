@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { createHttpServer, type App } from '../http/server.ts';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../log/log.ts';
+import { MetricsRecorder, standardDimensions } from '../metrics/index.ts';
 import { platformChecks, type Platform } from './platform.ts';
 import type { ReadinessCheck } from './readiness.ts';
 
@@ -36,17 +37,26 @@ export function defineWebApp(spec: WebAppSpec): Workload {
     kind: 'web',
     description: spec.description,
     async start(p, log) {
+      const metrics = new MetricsRecorder(log, standardDimensions(spec.name));
       const app = await createHttpServer({
         name: spec.name,
         description: spec.description,
         logger: log,
         readiness: () => platformChecks(p),
         plugins: spec.plugins,
+        metrics,
       });
       const port = spec.port(p.config);
       await app.listen({ host: p.config.HOST, port });
       log.info({ url: `http://${p.config.HOST}:${port}` }, `${spec.name} listening`);
-      return { app, checks: [], stop: () => app.close() };
+      return {
+        app,
+        checks: [],
+        stop: async () => {
+          await app.close();
+          metrics.close();
+        },
+      };
     },
   };
 }
