@@ -243,7 +243,6 @@ const lbConfig = z.strictObject({
     ])
     .optional(),
   security_groups: z.record(z.string(), z.unknown()).optional(),
-  subnet_placement: z.array(z.string()).optional(),
 });
 export const environment = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/),
@@ -261,7 +260,12 @@ export const environment = z.strictObject({
         .optional(),
     })
     .optional(),
-  http: z.strictObject({ public: lbConfig.optional(), private: lbConfig.optional() }).optional(),
+  http: z
+    .strictObject({
+      public: lbConfig.optional(),
+      private: lbConfig.extend({ subnets: z.array(z.string()).optional() }).optional(),
+    })
+    .optional(),
   cdn: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
   observability: z
     .strictObject({ container_insights: z.union([z.boolean(), z.literal('enhanced')]) })
