@@ -97,6 +97,28 @@ describe('Copilot manifests', () => {
     }
   });
 
+  it('let EventBridge Scheduler feed worker-scheduled: content-based deduplication on its FIFO queue', () => {
+    // Scheduler cannot set a deduplication id; without this every tick would be rejected.
+    const queue = manifestOf(copilotApp(), 'worker-scheduled').subscribe.queue;
+    expect(queue.fifo.content_based_deduplication).toBe(true);
+    const schedules = copilotApp().workloads['worker-scheduled']!.addons!.templates.find((t) =>
+      t.file.endsWith('schedules.yml'),
+    )!;
+    const targets = Object.values(schedules.template.Resources as Record<string, Yaml>)
+      .filter((r) => r.Type === 'AWS::Scheduler::Schedule')
+      .map((r) => r.Properties.Target);
+    expect(targets.length).toBeGreaterThan(0);
+    for (const t of targets) {
+      expect(t.Arn).toEqual({ Ref: 'EventsQueueArn' });
+      expect(t.SqsParameters.MessageGroupId).toBeTruthy();
+      expect(JSON.parse(t.Input)).toMatchObject({
+        type: 'scheduled.tick',
+        executionId: '<aws.scheduler.execution-id>',
+      });
+      expect(t.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': ['ScheduleDeadLetterQueue', 'Arn'] });
+    }
+  });
+
   it('schedule the jobs after midnight JST with retries and a timeout', () => {
     const app = copilotApp();
     for (const name of ['job-daily-calculate', 'job-ensure-consistency']) {
