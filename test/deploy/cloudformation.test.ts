@@ -129,6 +129,21 @@ describe('addon templates', () => {
     expect(Object.values(resources).some((r) => r.Type === 'AWS::CloudWatch::Dashboard')).toBe(true);
   });
 
+  it('has a dashboard body that is valid JSON once CloudFormation substitutes it', () => {
+    const dashboard = Object.values(envStack().Resources as Record<string, Yaml>).find(
+      (r) => r.Type === 'AWS::CloudWatch::Dashboard',
+    )!;
+    const [body, vars] = dashboard.Properties.DashboardBody['Fn::Sub'] as [string, Record<string, unknown>];
+    const known = new Set(['AWS::Region', 'App', 'Env', ...Object.keys(vars)]);
+    const substituted = body.replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
+      expect(known, name).toContain(name);
+      return 'x';
+    });
+    const parsed = JSON.parse(substituted) as { widgets: { properties: { metrics: unknown[] } }[] };
+    expect(parsed.widgets.length).toBeGreaterThanOrEqual(6);
+    for (const w of parsed.widgets) expect(w.properties.metrics.length).toBeGreaterThan(0);
+  });
+
   describe('fail on a drifted template (mutated copies)', () => {
     const mutated = (mutate: (t: Yaml) => void) => {
       const t = structuredClone(envStack());
