@@ -56,7 +56,7 @@ beforeAll(async () => {
         '--outDir',
         path.join(image, 'dist'),
       ],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
     ),
   );
   let tscOutput = '';
