@@ -26,7 +26,13 @@ export function maskUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
-export function openDatabase(url: string, opts: { poolSize?: number } = {}): DbHandle {
+export interface OpenDatabaseOptions {
+  poolSize?: number;
+  /** MySQL only: TLS with the server certificate verified against the system CAs (RDS Proxy: Amazon Root CA). */
+  tls?: boolean;
+}
+
+export function openDatabase(url: string, opts: OpenDatabaseOptions = {}): DbHandle {
   const dialect = dialectOfUrl(url);
   if (dialect === 'sqlite') {
     const file = url.slice('sqlite:'.length);
@@ -49,6 +55,7 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): DbH
     dateStrings: true,
     supportBigNumbers: true,
     charset: 'utf8mb4_unicode_ci',
+    ...(opts.tls ? { ssl: { rejectUnauthorized: true, minVersion: 'TLSv1.2' } } : {}),
   });
   pool.on('connection', (c) => {
     c.query("SET time_zone = '+00:00'");

@@ -17,6 +17,7 @@ import {
 import { z } from 'zod';
 import type { Logger } from '../log/log.ts';
 import type { Platform } from '../runtime/platform.ts';
+import type { MetricsRecorder } from '../metrics/index.ts';
 import { runChecks, type ReadinessCheck } from '../runtime/readiness.ts';
 import { installAccessControl, type Authenticator, type DeclaredRoute } from './auth.ts';
 import { problemErrorHandler, sendProblem } from './problem.ts';
@@ -49,6 +50,8 @@ export interface HttpServerOptions {
   authenticator?: Authenticator;
   /** `Secure` attribute on the cookies the app sets (behind HTTPS). */
   secureCookies?: boolean;
+  /** Request count, 5xx count and duration per request (probes excluded), as EMF metrics. */
+  metrics?: MetricsRecorder;
 }
 
 const PROBES = /^\/(healthz|readyz)(\?|$)/;
@@ -93,6 +96,15 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<App> {
     'declaredRoutes',
     installAccessControl(app, { authenticator: opts.authenticator, publicPrefixes: ['/api/docs'] }),
   );
+  const metrics = opts.metrics;
+  if (metrics) {
+    app.addHook('onResponse', async (request, reply) => {
+      if (PROBES.test(request.url)) return;
+      metrics.count('HttpRequests');
+      if (reply.statusCode >= 500) metrics.count('HttpServerErrors');
+      metrics.observe('HttpDuration', Math.round(reply.elapsedTime * 100) / 100);
+    });
+  }
 
   if (opts.docs !== false) {
     await app.register(fastifySwagger, {

@@ -3,6 +3,7 @@ import type { Authenticator } from '../http/auth.ts';
 import { createHttpServer, type App } from '../http/server.ts';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../log/log.ts';
+import { MetricsRecorder, standardDimensions } from '../metrics/index.ts';
 import { platformChecks, type Platform } from './platform.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import { queueOf } from '../bus/build-topology.ts';
@@ -49,7 +50,7 @@ export type WebWorkload = Workload & {
 };
 
 export function defineWebApp(spec: WebAppSpec): WebWorkload {
-  const build = (p: Platform, log: Logger) =>
+  const build = (p: Platform, log: Logger, metrics?: MetricsRecorder) =>
     createHttpServer({
       name: spec.name,
       description: spec.description,
@@ -59,6 +60,7 @@ export function defineWebApp(spec: WebAppSpec): WebWorkload {
       platform: p,
       authenticator: spec.authenticator?.(p),
       secureCookies: p.config.SESSION_COOKIE_SECURE,
+      metrics,
     });
   return {
     name: spec.name,
@@ -66,11 +68,19 @@ export function defineWebApp(spec: WebAppSpec): WebWorkload {
     description: spec.description,
     build,
     async start(p, log) {
-      const app = await build(p, log);
+      const metrics = new MetricsRecorder(log, standardDimensions(spec.name));
+      const app = await build(p, log, metrics);
       const port = spec.port(p.config);
       await app.listen({ host: p.config.HOST, port });
       log.info({ url: `http://${p.config.HOST}:${port}` }, `${spec.name} listening`);
-      return { app, checks: [], stop: () => app.close() };
+      return {
+        app,
+        checks: [],
+        stop: async () => {
+          await app.close();
+          metrics.close();
+        },
+      };
     },
   };
 }

@@ -1,0 +1,67 @@
+import { workloadNames, type WorkloadName } from '../src/workloads/names.ts';
+
+/**
+ * What `npm run stack` starts: every workload as its own `regi run <workload>` process, as ECS runs
+ * them, against one MySQL/MariaDB and one Valkey/Redis. Services get fixed ports (web: POS_PORT /
+ * EC_PORT; the others: a probe port from `healthPortBase`); jobs run once after the services are
+ * ready and exit, as a schedule would fire them.
+ */
+export interface StackProcess {
+  name: WorkloadName;
+  kind: 'service' | 'job';
+  args: string[];
+  env: Record<string, string>;
+  /** URL answering 200 once the process is ready. */
+  readyUrl?: string;
+}
+
+export interface StackOptions {
+  databaseUrl: string;
+  valkeyUrl?: string;
+  posPort: number;
+  ecPort: number;
+  healthPortBase: number;
+  only?: readonly string[];
+}
+
+export function planStack(o: StackOptions): StackProcess[] {
+  const selected = o.only?.length ? workloadNames.filter((n) => o.only!.includes(n)) : [...workloadNames];
+  const unknown = (o.only ?? []).filter((n) => !(workloadNames as readonly string[]).includes(n));
+  if (unknown.length) throw new Error(`unknown workload(s): ${unknown.join(', ')}`);
+  const common = {
+    DATABASE_URL: o.databaseUrl,
+    ...(o.valkeyUrl ? { VALKEY_URL: o.valkeyUrl } : {}),
+    HOST: '127.0.0.1',
+  };
+  return selected.map((name) => {
+    const kind = name.startsWith('job-') ? 'job' : 'service';
+    const env: Record<string, string> = { ...common };
+    let port: number | undefined;
+    if (name === 'pos-web-app') port = o.posPort;
+    else if (name === 'ec-web-app') port = o.ecPort;
+    // The index among all twelve: a workload keeps its port whatever subset runs.
+    else if (kind === 'service') port = o.healthPortBase + workloadNames.indexOf(name);
+    if (name === 'pos-web-app') env.POS_PORT = String(port);
+    else if (name === 'ec-web-app') env.EC_PORT = String(port);
+    else if (port !== undefined) env.HEALTH_PORT = String(port);
+    return {
+      name,
+      kind,
+      args: ['run', name],
+      env,
+      ...(port !== undefined ? { readyUrl: `http://127.0.0.1:${port}/readyz` } : {}),
+    };
+  });
+}
+
+/** `[name] line` with the names padded to one width, so twelve interleaved logs stay readable. */
+export function prefixer(name: string, width: number): (chunk: string) => string {
+  let partial = '';
+  const tag = `[${name}]`.padEnd(width + 2) + ' ';
+  return (chunk) => {
+    const text = partial + chunk;
+    const lines = text.split('\n');
+    partial = lines.pop() ?? '';
+    return lines.map((l) => tag + l + '\n').join('');
+  };
+}

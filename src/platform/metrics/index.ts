@@ -1,0 +1,1 @@
+export { MetricsRecorder, NAMESPACE, standardDimensions, toEmf, type MetricDatum, type Unit } from './emf.ts';
