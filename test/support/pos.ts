@@ -39,7 +39,7 @@ export function testClock(): TestClock {
  */
 export async function startPos(
   platform: Platform,
-  opts: { plugins?: FastifyPluginAsync[]; clock?: TestClock } = {},
+  opts: { plugins?: FastifyPluginAsync[]; clock?: TestClock; sessions?: SessionStore } = {},
 ): Promise<App> {
   const clock = opts.clock ?? testClock();
   return createHttpServer({
@@ -49,7 +49,7 @@ export async function startPos(
     readiness: () => [],
     platform,
     authenticator: staffAuthenticator(platform, {
-      sessions: new SessionStore(platform.cache),
+      sessions: opts.sessions ?? new SessionStore(platform.cache),
       now: clock.now,
     }),
     plugins: [tenancyRoutes, ...(opts.plugins ?? [])],
