@@ -66,6 +66,11 @@ export class StaffClient {
   readonly remoteAddress = `10.1.${Math.floor(++clients / 250)}.${clients % 250}`;
   constructor(private readonly app: App) {}
 
+  /** The Cookie header this client sends (to replay it after the client forgot it). */
+  get cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+  }
+
   get csrf(): string | undefined {
     return this.cookies.get('regi_csrf');
   }
