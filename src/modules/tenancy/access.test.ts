@@ -110,6 +110,17 @@ describe.each(testDialects())('staff access on %s', (dialect) => {
     ).toBe(200);
   });
 
+  it('lets no more than 5 of 10 parallel guesses at one account reach the password check', async () => {
+    const email = 'parallel@nowhere.example';
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        client().post('/api/v1/auth/login', { email, password: `guess-${i}` }),
+      ),
+    );
+    const statuses = results.map((r) => r.statusCode).sort();
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
+  });
+
   // The limit lives in the cache, not the database: once is enough.
   it.runIf(dialect === 'sqlite')('limits guesses per client address across accounts', async () => {
     const from = { remoteAddress: '10.9.9.9' };
@@ -268,6 +279,29 @@ describe.each(testDialects())('staff access on %s', (dialect) => {
     expect(typed.statusCode).toBe(200);
     const res = await terminal.patch(`/api/v1/stores/${store.akihabara}`, { name: 'Clerk rename' });
     expect([res.statusCode, res.json().policy]).toEqual([403, 'store.update']);
+  });
+
+  it('locks the terminal again when the acting clerk is disabled meanwhile', async () => {
+    const owner = await inAdmin('owner@hoshi.example');
+    const staff = (await owner.get('/api/v1/admin/staff')).json().items as {
+      id: number;
+      employeeCode: string;
+    }[];
+    const clerkId = staff.find((s) => s.employeeCode === '1002')!.id;
+    const terminal = await inSales('terminal@hoshi.example', 'akihabara');
+    expect((await terminal.post('/api/v1/auth/staff', { employeeCode: '1002' })).statusCode).toBe(200);
+    const url = `/api/v1/stores/${store.akihabara}/registers`;
+    // a policy-gated write the clerk lacks: 403 while acting
+    expect((await terminal.post(url, { name: 'R9' })).statusCode).toBe(403);
+    await owner.patch(`/api/v1/admin/staff/${clerkId}`, { disabled: true });
+    try {
+      const res = await terminal.post(url, { name: 'R9' });
+      expect([res.statusCode, res.json().code]).toEqual([401, 'staff_code_required']);
+      const again = await terminal.post('/api/v1/auth/staff', { employeeCode: '1002' });
+      expect([again.statusCode, again.json().code]).toEqual([401, 'unknown_staff_code']);
+    } finally {
+      await owner.patch(`/api/v1/admin/staff/${clerkId}`, { disabled: false });
+    }
   });
 
   it('refuses a forged or foreign barcode and a clerk of another store', async () => {

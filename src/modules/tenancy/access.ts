@@ -118,6 +118,12 @@ export function staffAuthenticator(p: Platform, opts?: StaffAuthOptions): Authen
         if (!actor.policies.has(access.policy)) throw new MissingPolicyError(access.policy);
       }
       p.actor = actor;
+      p.logBindings = {
+        corporationId: actor.corporationId,
+        storeId,
+        accountId: actor.accountId,
+        actingStaffId: actor.actingStaffId,
+      };
       if (storeId !== null)
         p.store = { ...actor, storeId, registerId: session.storeId === storeId ? session.registerId : null };
     },

@@ -68,6 +68,42 @@ describe('access control', () => {
     await app.close();
   });
 
+  it('takes the client address from a trusted proxy only', async () => {
+    const ip: FastifyPluginAsync = async (app) => {
+      app.get('/ip', { config: { access: 'public' } }, async (request) => ({ ip: request.ip }));
+    };
+    const behind = await createHttpServer({
+      name: 't',
+      description: 't',
+      logger,
+      readiness: () => [],
+      plugins: [ip],
+      docs: false,
+      trustProxy: '127.0.0.1',
+    });
+    const direct = await server([ip]);
+    const headers = { 'x-forwarded-for': '203.0.113.7' };
+    expect((await behind.inject({ url: '/ip', headers })).json().ip).toBe('203.0.113.7');
+    expect((await direct.inject({ url: '/ip', headers })).json().ip).toBe('127.0.0.1');
+    await behind.close();
+    await direct.close();
+  });
+
+  it("describes each route's access in the OpenAPI document", async () => {
+    const app = await createHttpServer({
+      name: 't',
+      description: 't',
+      logger,
+      readiness: () => [],
+      plugins: [routes],
+    });
+    await app.ready();
+    const doc = (await app.inject({ url: '/api/docs/json' })).json();
+    expect(doc.paths['/refund'].post.description).toBe('Needs `sales.refund`.');
+    expect(doc.paths['/open'].get.description).toBe('Public.');
+    await app.close();
+  });
+
   it('still answers 404 for unknown paths, not 401', async () => {
     const app = await server([routes], headerAuth);
     expect((await app.inject({ url: '/nope' })).statusCode).toBe(404);

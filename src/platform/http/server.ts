@@ -49,6 +49,8 @@ export interface HttpServerOptions {
   authenticator?: Authenticator;
   /** `Secure` attribute on the cookies the app sets (behind HTTPS). */
   secureCookies?: boolean;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For to believe for `request.ip`. */
+  trustProxy?: boolean | string;
 }
 
 const PROBES = /^\/(healthz|readyz)(\?|$)/;
@@ -69,6 +71,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<App> {
       disableRequestLogging: (req: { url?: string }) => PROBES.test(req.url ?? ''),
     }),
     return503OnClosing: true,
+    trustProxy: opts.trustProxy ?? false,
     bodyLimit: 5 * 1024 * 1024,
   });
   app.setValidatorCompiler(validatorCompiler);

@@ -50,6 +50,7 @@ export function defineWebApp(spec: WebAppSpec): WebWorkload {
       platform: p,
       authenticator: spec.authenticator?.(p),
       secureCookies: p.config.SESSION_COOKIE_SECURE,
+      trustProxy: p.config.TRUST_PROXY,
     });
   return {
     name: spec.name,
