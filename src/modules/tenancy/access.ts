@@ -100,6 +100,9 @@ export function staffAuthenticator(p: Platform, opts?: StaffAuthOptions): Authen
       };
       if (typeof access === 'object') {
         if (session.mode === 'none') throw new ModeRequiredError();
+        // The group may have lost the mode since the session chose it.
+        const modePolicy = session.mode === 'admin' ? 'mode.admin' : 'mode.sales';
+        if (!account.policies.has(modePolicy)) throw new MissingPolicyError(modePolicy);
         const who = actingIdentity(
           { staffCodeRequired: account.staffCodeRequired, mode: session.mode, acting: session.acting },
           account.id,

@@ -107,6 +107,29 @@ describe.each(testDialects())('tenancy administration on %s', (dialect) => {
     expect(memberId).toBeGreaterThan(0);
   });
 
+  it('takes a mode away at the next request when the group loses it', async () => {
+    const group = (
+      await hoshi.post('/api/v1/admin/groups', {
+        name: 'Back office',
+        policies: ['mode.admin', 'stock.view', 'staff.manage'],
+      })
+    ).json();
+    const body = newStaff({ groupId: group.id, employeeCode: '3001', storeIds: [store.akihabara] });
+    await hoshi.post('/api/v1/admin/staff', body);
+    const member = await new StaffClient(app).login(body.email as string, 'long-enough-pass');
+    await member.post('/api/v1/auth/session', { mode: 'admin' });
+    expect((await member.get('/api/v1/admin/staff')).statusCode).toBe(200);
+    await hoshi.patch(`/api/v1/admin/groups/${group.id}`, { policies: ['stock.view', 'staff.manage'] });
+    const res = await member.get('/api/v1/admin/staff');
+    expect([res.statusCode, res.json().policy]).toEqual([403, 'mode.admin']);
+    // and a person without sales mode cannot take over a register terminal
+    const terminal = await new StaffClient(app).login('terminal@hoshi.example', DEMO_PASSWORD);
+    const registerId = (await hoshi.get(`/api/v1/stores/${store.akihabara}/registers`)).json().items[0].id;
+    await terminal.post('/api/v1/auth/session', { mode: 'sales', storeId: store.akihabara, registerId });
+    const scan = await terminal.post('/api/v1/auth/staff', { employeeCode: '3001' });
+    expect([scan.statusCode, scan.json().policy]).toEqual([403, 'mode.sales']);
+  });
+
   it("keeps built-in groups read-only and another tenant's groups out of reach", async () => {
     const builtin = await hoshi.patch(`/api/v1/admin/groups/${clerkGroup}`, { policies: ['sales.refund'] });
     expect([builtin.statusCode, builtin.json().code]).toEqual([409, 'builtin_group']);

@@ -142,6 +142,11 @@ export async function identifyStaff(
   if (!clerk || (version !== null && Number(clerk.barcode_version) !== version)) throw unknownStaff();
   if (!(await accountMayUseStore(db, Number(clerk.id), session.corporationId, session.storeId)))
     throw unknownStaff();
+  const clerkAccount = await loadAccount(db, Number(clerk.id), session.corporationId);
+  if (!clerkAccount?.policies.has('mode.sales'))
+    throw new AppError(403, 'forbidden', 'This person may not work at the register.', [], {
+      policy: 'mode.sales',
+    });
   const expiresAt = now + Number(store.staff_code_timeout_minutes) * 60_000;
   await withTransaction(db, (tx) =>
     recordAudit(
