@@ -47,6 +47,15 @@ describe('route access declarations', () => {
       }
     });
 
+    it(`${name}: documents every API route in its OpenAPI document`, async () => {
+      const app = apps[name]!;
+      const res = await app.inject({ url: '/api/docs/json' });
+      expect(res.statusCode).toBe(200);
+      const paths = Object.keys(res.json().paths);
+      for (const r of app.declaredRoutes.filter((x) => x.url.startsWith('/api/v1/')))
+        expect(paths).toContain(r.url.replace(/:([A-Za-z]+)/g, '{$1}'));
+    });
+
     it(`${name}: every non-public route answers 401 to a caller without a session`, async () => {
       const app = apps[name]!;
       for (const r of app.declaredRoutes.filter((x) => x.access !== 'public' && x.method !== 'HEAD')) {
