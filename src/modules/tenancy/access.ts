@@ -43,6 +43,20 @@ export class StaffCodeRequiredError extends AppError {
   }
 }
 
+export class EscalationError extends AppError {
+  constructor(policies: PolicyName[]) {
+    super(
+      403,
+      'policy_escalation',
+      `You cannot grant or control permissions you do not hold: ${policies.join(', ')}.`,
+      [],
+      {
+        policies,
+      },
+    );
+  }
+}
+
 export class ModeRequiredError extends AppError {
   constructor() {
     super(403, 'mode_required', 'Choose admin or sales mode first (POST /api/v1/auth/session).');

@@ -130,6 +130,60 @@ describe.each(testDialects())('tenancy administration on %s', (dialect) => {
     expect([scan.statusCode, scan.json().policy]).toEqual([403, 'mode.sales']);
   });
 
+  it('lets a staff manager grant only the permissions they hold', async () => {
+    const clerkPolicies = [
+      'mode.sales',
+      'customers.view_at_register',
+      'buyins.reception',
+      'items.view',
+      'stock.view',
+      'transactions.view',
+    ];
+    const managers = (
+      await hoshi.post('/api/v1/admin/groups', {
+        name: 'Managers',
+        policies: ['mode.admin', 'staff.manage', ...clerkPolicies],
+      })
+    ).json();
+    const body = newStaff({ groupId: managers.id });
+    await hoshi.post('/api/v1/admin/staff', body);
+    const manager = await new StaffClient(app).login(body.email as string, 'long-enough-pass');
+    await manager.post('/api/v1/auth/session', { mode: 'admin' });
+
+    const refunders = await manager.post('/api/v1/admin/groups', {
+      name: 'Refunders',
+      policies: ['sales.refund'],
+    });
+    expect([refunders.statusCode, refunders.json().code, refunders.json().policies]).toEqual([
+      403,
+      'policy_escalation',
+      ['sales.refund'],
+    ]);
+    const groups = (await manager.get('/api/v1/admin/groups')).json().items as {
+      id: number;
+      builtin: string;
+    }[];
+    const ownerGroup = groups.find((g) => g.builtin === 'owner')!.id;
+    const asOwner = await manager.post('/api/v1/admin/staff', newStaff({ groupId: ownerGroup }));
+    expect(asOwner.json().code).toBe('policy_escalation');
+    const ownerId = (await hoshi.get('/api/v1/me')).json().account.id;
+    const takeover = await manager.patch(`/api/v1/admin/staff/${ownerId}`, { password: 'i-own-this-now' });
+    expect([takeover.statusCode, takeover.json().code]).toEqual([403, 'policy_escalation']);
+    // within their powers it works
+    expect((await manager.post('/api/v1/admin/staff', newStaff({ groupId: clerkGroup }))).statusCode).toBe(
+      201,
+    );
+    // and the owner's password still works
+    expect(
+      (
+        await new StaffClient(app).post('/api/v1/auth/login', {
+          email: 'owner@hoshi.example',
+          password: DEMO_PASSWORD,
+        })
+      ).statusCode,
+    ).toBe(200);
+  });
+
   it("keeps built-in groups read-only and another tenant's groups out of reach", async () => {
     const builtin = await hoshi.patch(`/api/v1/admin/groups/${clerkGroup}`, { policies: ['sales.refund'] });
     expect([builtin.statusCode, builtin.json().code]).toEqual([409, 'builtin_group']);

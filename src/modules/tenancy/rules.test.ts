@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinGroups, policyNames } from '../../kernel/policies.ts';
 import { signStaffBarcode, verifyStaffBarcode } from './barcode.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { actingIdentity, groupPolicies } from './rules.ts';
+import { actingIdentity, escalation, groupPolicies } from './rules.ts';
 
 const secret = 'x'.repeat(40);
 
@@ -55,6 +55,14 @@ describe('permission groups', () => {
 
   it('drops unknown names from a stored custom group', () => {
     expect([...groupPolicies(null, '["stock.view","root.everything"]')]).toEqual(['stock.view']);
+  });
+});
+
+describe('escalation', () => {
+  it('lists exactly the wanted policies the grantor lacks', () => {
+    const held = new Set(['staff.manage', 'stock.view'] as const);
+    expect(escalation(held, ['stock.view', 'sales.refund', 'sales.refund'])).toEqual(['sales.refund']);
+    expect(escalation(held, ['stock.view'])).toEqual([]);
   });
 });
 

@@ -4,7 +4,9 @@ import { toDbTime } from '../../kernel/time.ts';
 import type { Db } from '../../platform/db/connect.ts';
 import { isUniqueViolation } from '../../platform/db/errors.ts';
 import { withTransaction, type Tx } from '../../platform/db/transaction.ts';
-import type { ActorContext } from './access.ts';
+import { EscalationError, type ActorContext } from './access.ts';
+import type { PolicyName } from '../../kernel/policies.ts';
+import { escalation, groupPolicies } from './rules.ts';
 import { recordAudit, type AuditActor } from './audit.ts';
 import { signStaffBarcode } from './barcode.ts';
 import { hashPassword } from './passwords.ts';
@@ -53,15 +55,20 @@ export async function readStaff(db: Db | Tx, corporationId: number, accountId: n
   return s;
 }
 
-/** The group must be built-in or this corporation's own. */
-async function checkGroup(tx: Tx, corporationId: number, groupId: number) {
+/**
+ * The group must be built-in or this corporation's own, and (when a person assigns it) hold
+ * nothing the person lacks.
+ */
+async function checkGroup(tx: Tx, corporationId: number, groupId: number, grantor?: ReadonlySet<PolicyName>) {
   const g = await tx
     .selectFrom('permission_group')
-    .select(['id', 'name'])
+    .select(['id', 'name', 'builtin', 'policies'])
     .where('id', '=', groupId)
     .where((eb) => eb.or([eb('corporation_id', 'is', null), eb('corporation_id', '=', corporationId)]))
     .executeTakeFirst();
   if (!g) throw new ValidationError([{ field: 'groupId', message: 'is not a group of this corporation' }]);
+  const over = grantor ? escalation(grantor, groupPolicies(g.builtin, g.policies)) : [];
+  if (over.length) throw new EscalationError(over);
   return g.name;
 }
 
@@ -98,8 +105,14 @@ function translateUnique(err: unknown): never {
   throw err;
 }
 
-export async function createStaff(tx: Tx, actor: Actor, input: StaffInput, passwordHash?: string) {
-  const groupName = await checkGroup(tx, actor.corporationId, input.groupId);
+/** `actor.policies` is absent only for the system (seed, sign-up), which may grant anything. */
+export async function createStaff(
+  tx: Tx,
+  actor: Actor & { policies?: ReadonlySet<PolicyName> },
+  input: StaffInput,
+  passwordHash?: string,
+) {
+  const groupName = await checkGroup(tx, actor.corporationId, input.groupId, actor.policies);
   const now = toDbTime(new Date());
   let id: number;
   try {
@@ -138,7 +151,9 @@ export async function updateStaff(db: Db, actor: ActorContext, accountId: number
     const before = await readStaff(tx, actor.corporationId, accountId);
     if (accountId === actor.accountId && (patch.disabled || patch.groupId !== undefined))
       throw new AppError(409, 'cannot_change_self', 'Ask another owner to change your own group or access.');
-    if (patch.groupId !== undefined) await checkGroup(tx, actor.corporationId, patch.groupId);
+    // Taking over an account (password, code, group, stores) needs every power it has.
+    await checkGroup(tx, actor.corporationId, before.groupId, actor.policies);
+    if (patch.groupId !== undefined) await checkGroup(tx, actor.corporationId, patch.groupId, actor.policies);
     try {
       await tx
         .updateTable('staff_account')
