@@ -198,6 +198,17 @@ describe.each(testDialects())('tenancy administration on %s', (dialect) => {
     expect((await hoshi.delete(`/api/v1/admin/groups/${mine}`)).statusCode).toBe(204);
   });
 
+  it('gives a new owner every store of the corporation', async () => {
+    const groups = (await hoshi.get('/api/v1/admin/groups')).json().items as {
+      id: number;
+      builtin: string;
+    }[];
+    const body = newStaff({ groupId: groups.find((g) => g.builtin === 'owner')!.id });
+    const res = await hoshi.post('/api/v1/admin/staff', body);
+    const all = (await hoshi.get('/api/v1/stores')).json().items.map((s: { id: number }) => s.id);
+    expect(res.json().storeIds.sort()).toEqual(all.sort());
+  });
+
   it('refuses an owner locking themselves out', async () => {
     const me = (await hoshi.get('/api/v1/me')).json().account.id;
     const res = await hoshi.patch(`/api/v1/admin/staff/${me}`, { disabled: true });

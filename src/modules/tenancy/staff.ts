@@ -69,7 +69,7 @@ async function checkGroup(tx: Tx, corporationId: number, groupId: number, granto
   if (!g) throw new ValidationError([{ field: 'groupId', message: 'is not a group of this corporation' }]);
   const over = grantor ? escalation(grantor, groupPolicies(g.builtin, g.policies)) : [];
   if (over.length) throw new EscalationError(over);
-  return g.name;
+  return { name: g.name, owner: g.builtin === 'owner' };
 }
 
 /** The stores must all be this corporation's: an id from another tenant is refused, not linked. */
@@ -95,6 +95,16 @@ async function setStores(tx: Tx, corporationId: number, accountId: number, store
       .execute();
 }
 
+/** Owners work in every store of their corporation (new stores link them as they open). */
+async function allStores(tx: Tx, corporationId: number) {
+  const rows = await tx
+    .selectFrom('store')
+    .select('id')
+    .where('corporation_id', '=', corporationId)
+    .execute();
+  return rows.map((r) => Number(r.id));
+}
+
 function translateUnique(err: unknown): never {
   if (isUniqueViolation(err)) {
     const text = String((err as Error).message);
@@ -112,7 +122,7 @@ export async function createStaff(
   input: StaffInput,
   passwordHash?: string,
 ) {
-  const groupName = await checkGroup(tx, actor.corporationId, input.groupId, actor.policies);
+  const group = await checkGroup(tx, actor.corporationId, input.groupId, actor.policies);
   const now = toDbTime(new Date());
   let id: number;
   try {
@@ -134,12 +144,17 @@ export async function createStaff(
   } catch (err) {
     translateUnique(err);
   }
-  await setStores(tx, actor.corporationId, id, input.storeIds);
+  await setStores(
+    tx,
+    actor.corporationId,
+    id,
+    group.owner ? await allStores(tx, actor.corporationId) : input.storeIds,
+  );
   await recordAudit(tx, actor, {
     action: 'staff.created',
     targetType: 'staff_account',
     targetId: id,
-    summary: `Added ${input.displayName} <${input.email}> to group ${groupName}`,
+    summary: `Added ${input.displayName} <${input.email}> to group ${group.name}`,
   });
   return id;
 }
@@ -153,7 +168,10 @@ export async function updateStaff(db: Db, actor: ActorContext, accountId: number
       throw new AppError(409, 'cannot_change_self', 'Ask another owner to change your own group or access.');
     // Taking over an account (password, code, group, stores) needs every power it has.
     await checkGroup(tx, actor.corporationId, before.groupId, actor.policies);
-    if (patch.groupId !== undefined) await checkGroup(tx, actor.corporationId, patch.groupId, actor.policies);
+    const regroup =
+      patch.groupId !== undefined
+        ? await checkGroup(tx, actor.corporationId, patch.groupId, actor.policies)
+        : null;
     try {
       await tx
         .updateTable('staff_account')
@@ -172,7 +190,10 @@ export async function updateStaff(db: Db, actor: ActorContext, accountId: number
     } catch (err) {
       translateUnique(err);
     }
-    if (patch.storeIds !== undefined) await setStores(tx, actor.corporationId, accountId, patch.storeIds);
+    if (regroup?.owner)
+      await setStores(tx, actor.corporationId, accountId, await allStores(tx, actor.corporationId));
+    else if (patch.storeIds !== undefined)
+      await setStores(tx, actor.corporationId, accountId, patch.storeIds);
     const changed = Object.keys(patch).map((k) => (k === 'password' ? 'password (reset)' : k));
     await recordAudit(tx, actor, {
       action: 'staff.updated',
