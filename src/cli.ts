@@ -5,7 +5,6 @@ import { createLogger, type Logger } from './platform/log/log.ts';
 import { exitOnSignals, hostWorkloads } from './platform/runtime/host.ts';
 import type { JobWorkload } from './platform/runtime/job.ts';
 import { closePlatform, openPlatform, platformChecks, type Platform } from './platform/runtime/platform.ts';
-import { seedDemo } from './modules/demo/seed.ts';
 import { provisionBus } from './platform/bus/provision.ts';
 import { topology } from './platform/bus/topology.ts';
 import { UnknownQueueError } from './platform/bus/bus.ts';
@@ -62,6 +61,7 @@ async function migrate(p: Platform, log: Logger) {
 async function dev() {
   await withPlatform('embedded', 'dev', async (p, log) => {
     await migrate(p, log);
+    const { seedDemo } = await import('./modules/demo/seed.ts');
     const seeded = await seedDemo(p.db.db);
     if (seeded.ran.length) log.info({ steps: seeded.ran }, 'demo data created');
     const list = await Promise.all(workloadNames.map((n) => workloads[n]()));
@@ -175,6 +175,9 @@ async function main(argv: string[]) {
       });
     case 'seed':
       return withPlatform('split', 'seed', async (p, log) => {
+        // Loaded here only: the demo data pulls in every module's commands, which `migrate` and the
+        // jobs do not need at start-up.
+        const { seedDemo } = await import('./modules/demo/seed.ts');
         const { ran, logins } = await seedDemo(p.db.db);
         log.info(
           { steps: ran, logins: logins.map((l) => l.email) },

@@ -94,6 +94,23 @@ describe('regi CLI', () => {
     );
     for (const name of workloadNames) expect(started).toContain(name);
     expect(p.stdout()).toContain(`http://127.0.0.1:${pos}/`);
+    // The README's first steps: a printed demo login signs in and lists its stores.
+    expect(p.stdout()).toContain('owner@hoshi.example');
+    const login = await fetch(`http://127.0.0.1:${pos}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@hoshi.example', password: 'regi-demo-2024' }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const stores = await fetch(`http://127.0.0.1:${pos}/api/v1/stores`, { headers: { cookie } });
+    expect(((await stores.json()) as { items: { code: string }[] }).items.map((s) => s.code)).toEqual([
+      'akihabara',
+      'nakano',
+    ]);
     const { code, ms } = await terminate(p);
     expect(code).toBe(0);
     expect(ms).toBeLessThan(10_000);

@@ -43,7 +43,7 @@ export function testClock(): TestClock {
  */
 export async function startPos(
   platform: Platform,
-  opts: { plugins?: FastifyPluginAsync[]; clock?: TestClock } = {},
+  opts: { plugins?: FastifyPluginAsync[]; clock?: TestClock; sessions?: SessionStore } = {},
 ): Promise<App> {
   const clock = opts.clock ?? testClock();
   return createHttpServer({
@@ -53,7 +53,7 @@ export async function startPos(
     readiness: () => [],
     platform,
     authenticator: staffAuthenticator(platform, {
-      sessions: new SessionStore(platform.cache),
+      sessions: opts.sessions ?? new SessionStore(platform.cache),
       now: clock.now,
     }),
     plugins: [tenancyRoutes, ...(opts.plugins ?? [])],
@@ -69,6 +69,11 @@ export class StaffClient {
   /** Each client is its own device: per-address login limits do not pile up across tests. */
   readonly remoteAddress = `10.1.${Math.floor(++clients / 250)}.${clients % 250}`;
   constructor(private readonly app: App) {}
+
+  /** The Cookie header this client sends (to replay it after the client forgot it). */
+  get cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+  }
 
   get csrf(): string | undefined {
     return this.cookies.get('regi_csrf');

@@ -43,6 +43,20 @@ export class StaffCodeRequiredError extends AppError {
   }
 }
 
+export class EscalationError extends AppError {
+  constructor(policies: PolicyName[]) {
+    super(
+      403,
+      'policy_escalation',
+      `You cannot grant or control permissions you do not hold: ${policies.join(', ')}.`,
+      [],
+      {
+        policies,
+      },
+    );
+  }
+}
+
 export class ModeRequiredError extends AppError {
   constructor() {
     super(403, 'mode_required', 'Choose admin or sales mode first (POST /api/v1/auth/session).');
@@ -100,6 +114,9 @@ export function staffAuthenticator(p: Platform, opts?: StaffAuthOptions): Authen
       };
       if (typeof access === 'object') {
         if (session.mode === 'none') throw new ModeRequiredError();
+        // The group may have lost the mode since the session chose it.
+        const modePolicy = session.mode === 'admin' ? 'mode.admin' : 'mode.sales';
+        if (!account.policies.has(modePolicy)) throw new MissingPolicyError(modePolicy);
         const who = actingIdentity(
           { staffCodeRequired: account.staffCodeRequired, mode: session.mode, acting: session.acting },
           account.id,
@@ -118,6 +135,12 @@ export function staffAuthenticator(p: Platform, opts?: StaffAuthOptions): Authen
         if (!actor.policies.has(access.policy)) throw new MissingPolicyError(access.policy);
       }
       p.actor = actor;
+      p.logBindings = {
+        corporationId: actor.corporationId,
+        storeId,
+        accountId: actor.accountId,
+        actingStaffId: actor.actingStaffId,
+      };
       if (storeId !== null)
         p.store = { ...actor, storeId, registerId: session.storeId === storeId ? session.registerId : null };
     },

@@ -16,6 +16,13 @@ import {
   staffInput,
   staffPatch,
   storeInput,
+  auditPage,
+  corporationResponse,
+  groupList,
+  groupResponse,
+  staffList,
+  staffResponse,
+  storeResponse,
 } from './schemas.ts';
 import { createStaff, listStaff, readStaff, staffBarcode, updateStaff } from './staff.ts';
 import { createStore, readStore } from './stores.ts';
@@ -30,14 +37,22 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
 
   r.get(
     '/api/v1/corporation',
-    { config: { access: 'authenticated' }, schema: { tags: ['corporation'], summary: 'The corporation' } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['corporation'], summary: 'The corporation', response: { 200: corporationResponse } },
+    },
     async (request) => readCorporation(db, actorContext(request).corporationId),
   );
   r.patch(
     '/api/v1/corporation',
     {
       config: { access: { policy: 'corporation.update' } },
-      schema: { tags: ['corporation'], summary: 'Change the corporation', body: corporationPatch },
+      schema: {
+        tags: ['corporation'],
+        summary: 'Change the corporation',
+        response: { 200: corporationResponse },
+        body: corporationPatch,
+      },
     },
     async (request) => updateCorporation(db, actorContext(request), request.body),
   );
@@ -46,7 +61,12 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/admin/stores',
     {
       config: { access: { policy: 'corporation.update' } },
-      schema: { tags: ['stores'], summary: 'Open a store (with its primary register)', body: storeInput },
+      schema: {
+        tags: ['stores'],
+        summary: 'Open a store (with its primary register)',
+        response: { 201: storeResponse },
+        body: storeInput,
+      },
     },
     async (request, reply) => {
       const a = actorContext(request);
@@ -59,7 +79,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/admin/staff',
     {
       config: { access: { policy: 'staff.manage' } },
-      schema: { tags: ['staff'], summary: 'All staff accounts' },
+      schema: { tags: ['staff'], summary: 'All staff accounts', response: { 200: staffList } },
     },
     async (request) => ({ items: await listStaff(db, actorContext(request).corporationId) }),
   );
@@ -67,7 +87,12 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/admin/staff',
     {
       config: { access: { policy: 'staff.manage' } },
-      schema: { tags: ['staff'], summary: 'Add a staff account', body: staffInput },
+      schema: {
+        tags: ['staff'],
+        summary: 'Add a staff account',
+        response: { 201: staffResponse },
+        body: staffInput,
+      },
     },
     async (request, reply) => {
       const a = actorContext(request);
@@ -80,7 +105,12 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/admin/staff/:id',
     {
       config: { access: { policy: 'staff.manage' } },
-      schema: { tags: ['staff'], summary: 'One staff account', params: idParams },
+      schema: {
+        tags: ['staff'],
+        summary: 'One staff account',
+        response: { 200: staffResponse },
+        params: idParams,
+      },
     },
     async (request) => readStaff(db, actorContext(request).corporationId, request.params.id),
   );
@@ -91,6 +121,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['staff'],
         summary: 'Change, disable or reset a staff account',
+        response: { 200: staffResponse },
         params: idParams,
         body: staffPatch,
       },
@@ -101,7 +132,12 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/admin/staff/:id/barcode',
     {
       config: { access: { policy: 'staff.manage' } },
-      schema: { tags: ['staff'], summary: 'The signed text of the staff barcode', params: idParams },
+      schema: {
+        tags: ['staff'],
+        summary: 'The signed text of the staff barcode',
+        response: { 200: z.object({ barcode: z.string() }) },
+        params: idParams,
+      },
     },
     async (request) => ({
       barcode: await staffBarcode(db, actorContext(request).corporationId, request.params.id, await secret()),
@@ -112,7 +148,11 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/admin/groups',
     {
       config: { access: { policy: 'staff.manage' } },
-      schema: { tags: ['staff'], summary: 'Permission groups (built-in and own)' },
+      schema: {
+        tags: ['staff'],
+        summary: 'Permission groups (built-in and own)',
+        response: { 200: groupList },
+      },
     },
     async (request) => ({ items: await listGroups(db, actorContext(request).corporationId) }),
   );
@@ -120,19 +160,30 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/admin/groups',
     {
       config: { access: { policy: 'staff.manage' } },
-      schema: { tags: ['staff'], summary: 'Create a permission group', body: groupInput },
+      schema: {
+        tags: ['staff'],
+        summary: 'Create a permission group',
+        response: { 201: groupResponse },
+        body: groupInput,
+      },
     },
     async (request, reply) => {
       const a = actorContext(request);
       const groupId = await withTransaction(db, (tx) => createGroup(tx, a, request.body));
-      return reply.status(201).send((await listGroups(db, a.corporationId)).find((g) => g.id === groupId));
+      return reply.status(201).send((await listGroups(db, a.corporationId)).find((g) => g.id === groupId)!);
     },
   );
   r.patch(
     '/api/v1/admin/groups/:id',
     {
       config: { access: { policy: 'staff.manage' } },
-      schema: { tags: ['staff'], summary: 'Change a permission group', params: idParams, body: groupPatch },
+      schema: {
+        tags: ['staff'],
+        summary: 'Change a permission group',
+        response: { 200: groupResponse },
+        params: idParams,
+        body: groupPatch,
+      },
     },
     async (request) => updateGroup(db, actorContext(request), request.params.id, request.body),
   );
@@ -155,6 +206,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['audit'],
         summary: 'Who changed what, newest first',
+        response: { 200: auditPage },
         querystring: z.object({
           before: id.optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -10,7 +10,7 @@ import { storesOfAccount, type AccountRow } from './queries.ts';
 import { loadBarcodeSecret } from './secret.ts';
 import { SESSION_COOKIE, CSRF_COOKIE, SessionStore, type Session } from './sessions.ts';
 import { checkCredentials, chooseMode, identifyStaff } from './signin.ts';
-import { id } from './schemas.ts';
+import { id, loginResponse, meResponse, meWithCorporation } from './schemas.ts';
 
 const tags = ['auth'];
 
@@ -67,6 +67,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags,
         summary: 'Sign in with e-mail and password; sets the session cookie',
+        response: { 200: loginResponse },
         body: z.object({ email: z.string().max(254), password: z.string().max(200) }).strict(),
       },
     },
@@ -97,6 +98,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags,
         summary: 'Choose admin mode, or sales mode at one store and register',
+        response: { 200: meResponse },
         body: z.discriminatedUnion('mode', [
           z.object({ mode: z.literal('admin') }).strict(),
           z.object({ mode: z.literal('sales'), storeId: id, registerId: id }).strict(),
@@ -118,6 +120,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags,
         summary: 'Identify the acting clerk at a sales-mode terminal (signed barcode or employee code)',
+        response: { 200: meResponse },
         body: z
           .object({ barcode: z.string().max(100), employeeCode: z.string().max(20) })
           .partial()
@@ -145,7 +148,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/auth/staff',
     {
       config: { access: 'authenticated' },
-      schema: { tags, summary: 'Lock the terminal (drop the acting clerk)' },
+      schema: { tags, summary: 'Lock the terminal (drop the acting clerk)', response: { 200: meResponse } },
     },
     async (request) => {
       const p = staffPrincipal(request);
@@ -168,7 +171,10 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
 
   r.get(
     '/api/v1/me',
-    { config: { access: 'authenticated' }, schema: { tags, summary: 'The signed-in account and session' } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, summary: 'The signed-in account and session', response: { 200: meWithCorporation } },
+    },
     async (request) => {
       const p = staffPrincipal(request);
       return {

@@ -3,9 +3,9 @@ import type { PolicyName } from '../../kernel/policies.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import type { Db } from '../../platform/db/connect.ts';
 import { withTransaction, type Tx } from '../../platform/db/transaction.ts';
-import type { ActorContext } from './access.ts';
+import { EscalationError, type ActorContext } from './access.ts';
 import { recordAudit, type AuditActor } from './audit.ts';
-import { groupPolicies } from './rules.ts';
+import { escalation, groupPolicies } from './rules.ts';
 import './tables.ts';
 
 /** Built-in groups (shared, read-only) and the corporation's own ones. */
@@ -38,9 +38,11 @@ async function ownGroup(tx: Tx, corporationId: number, groupId: number) {
 
 export async function createGroup(
   tx: Tx,
-  actor: AuditActor,
+  actor: AuditActor & { policies?: ReadonlySet<PolicyName> },
   input: { name: string; policies: PolicyName[] },
 ) {
+  const over = actor.policies ? escalation(actor.policies, input.policies) : [];
+  if (over.length) throw new EscalationError(over);
   const now = toDbTime(new Date());
   const r = await tx
     .insertInto('permission_group')
@@ -71,6 +73,9 @@ export async function updateGroup(
 ) {
   return withTransaction(db, async (tx) => {
     const g = await ownGroup(tx, actor.corporationId, groupId);
+    // Neither widen a group beyond one's own powers nor edit one that already exceeds them.
+    const over = escalation(actor.policies, [...groupPolicies(null, g.policies), ...(patch.policies ?? [])]);
+    if (over.length) throw new EscalationError(over);
     await tx
       .updateTable('permission_group')
       .set({

@@ -34,3 +34,12 @@ export function actingIdentity(
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 export const isEmail = (email: string) => EMAIL.test(email) && email.length <= 254;
+
+/**
+ * Nobody hands out more than they hold: a manager with `staff.manage` but without, say,
+ * `sales.refund` cannot create a group with it, put someone in such a group, or take over (reset,
+ * regroup, disable) an account whose group has it. Returns the policies that would be escalated.
+ */
+export function escalation(held: ReadonlySet<PolicyName>, wanted: Iterable<PolicyName>): PolicyName[] {
+  return [...new Set(wanted)].filter((p) => !held.has(p));
+}

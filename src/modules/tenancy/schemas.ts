@@ -134,3 +134,109 @@ export const groupInput = z
   })
   .strict();
 export const groupPatch = groupInput.partial().strict();
+
+// ---- responses (also the OpenAPI the POS app is written against) ----
+
+const registerOut = z.object({ id: z.number(), name: z.string(), primary: z.boolean() });
+export const registerResponse = registerOut;
+export const registerList = z.object({ items: z.array(registerOut) });
+
+export const storeSummaryList = z.object({
+  items: z.array(
+    z.object({
+      id: z.number(),
+      code: z.string(),
+      name: z.string(),
+      timeZone: z.string(),
+      registers: z.array(registerOut),
+    }),
+  ),
+});
+
+export const storeResponse = z.object({
+  id: z.number(),
+  code: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  address: z.string(),
+  phone: z.string(),
+  receiptHeader: z.string(),
+  receiptFooter: z.string(),
+  staffCodeTimeoutMinutes: z.number(),
+  staffCodeEntry: z.enum(['barcode_or_typed', 'barcode_only']),
+  settings: z.record(z.string(), z.unknown()),
+});
+
+export const corporationResponse = z.object({
+  id: z.number(),
+  name: z.string(),
+  invoiceNumber: z.string().nullable(),
+  antiqueLicenseNumber: z.string().nullable(),
+  antiqueLicenseCommission: z.string().nullable(),
+  taxMode: z.enum(['include', 'exclude']),
+  roundingRule: z.enum(['round', 'floor', 'ceil']),
+  roundingUnit: z.number(),
+  staffCodeRequired: z.boolean(),
+});
+
+export const meResponse = z.object({
+  account: z.object({
+    id: z.number(),
+    email: z.string(),
+    displayName: z.string(),
+    employeeCode: z.string().nullable(),
+    group: z.object({ id: z.number(), name: z.string() }),
+    policies: z.array(z.enum(policyNames)),
+  }),
+  corporationId: z.number(),
+  mode: z.enum(['none', 'admin', 'sales']),
+  storeId: z.number().nullable(),
+  registerId: z.number().nullable(),
+  actingStaff: z.object({ id: z.number(), expiresAt: z.string() }).nullable(),
+  staffCodeRequired: z.boolean(),
+  csrfToken: z.string(),
+});
+export const loginResponse = meResponse.extend({ stores: storeSummaryList.shape.items });
+export const meWithCorporation = meResponse.extend({
+  corporation: corporationResponse,
+  serverTime: z.string(),
+});
+
+const staffOut = z.object({
+  id: z.number(),
+  email: z.string(),
+  displayName: z.string(),
+  employeeCode: z.string().nullable(),
+  groupId: z.number(),
+  groupName: z.string(),
+  storeIds: z.array(z.number()),
+  disabled: z.boolean(),
+});
+export const staffResponse = staffOut;
+export const staffList = z.object({ items: z.array(staffOut) });
+
+const groupOut = z.object({
+  id: z.number(),
+  name: z.string(),
+  builtin: z.enum(['owner', 'clerk']).nullable(),
+  policies: z.array(z.enum(policyNames)),
+});
+export const groupResponse = groupOut;
+export const groupList = z.object({ items: z.array(groupOut) });
+
+export const auditPage = z.object({
+  items: z.array(
+    z.object({
+      id: z.number(),
+      storeId: z.number().nullable(),
+      accountId: z.number().nullable(),
+      actingStaffId: z.number().nullable(),
+      action: z.string(),
+      targetType: z.string(),
+      targetId: z.string().nullable(),
+      summary: z.string(),
+      occurredAt: z.string(),
+    }),
+  ),
+  nextCursor: z.number().nullable(),
+});

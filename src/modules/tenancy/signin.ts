@@ -13,6 +13,12 @@ import type { Session } from './sessions.ts';
 export const LOGIN_LIMITS = { perAccount: 5, perIp: 30, windowMs: 60_000 };
 const STAFF_CODE_LIMIT = { perSession: 10, windowMs: 60_000 };
 
+/** The cache counters of sign-in attempts (one per e-mail, one per client address). */
+export const loginAttemptKeys = (email: string, ip: string) => ({
+  account: `login:account:${normaliseEmail(email)}`,
+  ip: `login:ip:${ip}`,
+});
+
 export class InvalidCredentialsError extends AppError {
   constructor() {
     // Same answer for an unknown e-mail and a wrong password: no account enumeration.
@@ -39,9 +45,10 @@ export async function checkCredentials(
   input: { email: string; password: string; ip: string },
 ): Promise<AccountRow> {
   const email = normaliseEmail(input.email);
+  const keys = loginAttemptKeys(email, input.ip);
   const [perAccount, perIp] = await Promise.all([
-    cache.incr(`login:account:${email}`, LOGIN_LIMITS.windowMs),
-    cache.incr(`login:ip:${input.ip}`, LOGIN_LIMITS.windowMs),
+    cache.incr(keys.account, LOGIN_LIMITS.windowMs),
+    cache.incr(keys.ip, LOGIN_LIMITS.windowMs),
   ]);
   if (perAccount > LOGIN_LIMITS.perAccount || perIp > LOGIN_LIMITS.perIp)
     throw new TooManyAttemptsError(LOGIN_LIMITS.windowMs / 1000);
@@ -55,7 +62,7 @@ export async function checkCredentials(
   const ok = await verifyPassword(input.password, row?.password_hash ?? (await decoyHash()));
   const account = row && ok ? await loadAccount(db, Number(row.id), Number(row.corporation_id)) : null;
   if (!account) throw new InvalidCredentialsError();
-  await cache.del(`login:account:${email}`);
+  await cache.del(keys.account);
   return account;
 }
 
@@ -142,6 +149,11 @@ export async function identifyStaff(
   if (!clerk || (version !== null && Number(clerk.barcode_version) !== version)) throw unknownStaff();
   if (!(await accountMayUseStore(db, Number(clerk.id), session.corporationId, session.storeId)))
     throw unknownStaff();
+  const clerkAccount = await loadAccount(db, Number(clerk.id), session.corporationId);
+  if (!clerkAccount?.policies.has('mode.sales'))
+    throw new AppError(403, 'forbidden', 'This person may not work at the register.', [], {
+      policy: 'mode.sales',
+    });
   const expiresAt = now + Number(store.staff_code_timeout_minutes) * 60_000;
   await withTransaction(db, (tx) =>
     recordAudit(

@@ -4,7 +4,9 @@ import { toDbTime } from '../../kernel/time.ts';
 import type { Db } from '../../platform/db/connect.ts';
 import { isUniqueViolation } from '../../platform/db/errors.ts';
 import { withTransaction, type Tx } from '../../platform/db/transaction.ts';
-import type { ActorContext } from './access.ts';
+import { EscalationError, type ActorContext } from './access.ts';
+import type { PolicyName } from '../../kernel/policies.ts';
+import { escalation, groupPolicies } from './rules.ts';
 import { recordAudit, type AuditActor } from './audit.ts';
 import { signStaffBarcode } from './barcode.ts';
 import { hashPassword } from './passwords.ts';
@@ -53,16 +55,21 @@ export async function readStaff(db: Db | Tx, corporationId: number, accountId: n
   return s;
 }
 
-/** The group must be built-in or this corporation's own. */
-async function checkGroup(tx: Tx, corporationId: number, groupId: number) {
+/**
+ * The group must be built-in or this corporation's own, and (when a person assigns it) hold
+ * nothing the person lacks.
+ */
+async function checkGroup(tx: Tx, corporationId: number, groupId: number, grantor?: ReadonlySet<PolicyName>) {
   const g = await tx
     .selectFrom('permission_group')
-    .select(['id', 'name'])
+    .select(['id', 'name', 'builtin', 'policies'])
     .where('id', '=', groupId)
     .where((eb) => eb.or([eb('corporation_id', 'is', null), eb('corporation_id', '=', corporationId)]))
     .executeTakeFirst();
   if (!g) throw new ValidationError([{ field: 'groupId', message: 'is not a group of this corporation' }]);
-  return g.name;
+  const over = grantor ? escalation(grantor, groupPolicies(g.builtin, g.policies)) : [];
+  if (over.length) throw new EscalationError(over);
+  return { name: g.name, owner: g.builtin === 'owner' };
 }
 
 /** The stores must all be this corporation's: an id from another tenant is refused, not linked. */
@@ -88,6 +95,16 @@ async function setStores(tx: Tx, corporationId: number, accountId: number, store
       .execute();
 }
 
+/** Owners work in every store of their corporation (new stores link them as they open). */
+async function allStores(tx: Tx, corporationId: number) {
+  const rows = await tx
+    .selectFrom('store')
+    .select('id')
+    .where('corporation_id', '=', corporationId)
+    .execute();
+  return rows.map((r) => Number(r.id));
+}
+
 function translateUnique(err: unknown): never {
   if (isUniqueViolation(err)) {
     const text = String((err as Error).message);
@@ -98,8 +115,14 @@ function translateUnique(err: unknown): never {
   throw err;
 }
 
-export async function createStaff(tx: Tx, actor: Actor, input: StaffInput, passwordHash?: string) {
-  const groupName = await checkGroup(tx, actor.corporationId, input.groupId);
+/** `actor.policies` is absent only for the system (seed, sign-up), which may grant anything. */
+export async function createStaff(
+  tx: Tx,
+  actor: Actor & { policies?: ReadonlySet<PolicyName> },
+  input: StaffInput,
+  passwordHash?: string,
+) {
+  const group = await checkGroup(tx, actor.corporationId, input.groupId, actor.policies);
   const now = toDbTime(new Date());
   let id: number;
   try {
@@ -121,12 +144,17 @@ export async function createStaff(tx: Tx, actor: Actor, input: StaffInput, passw
   } catch (err) {
     translateUnique(err);
   }
-  await setStores(tx, actor.corporationId, id, input.storeIds);
+  await setStores(
+    tx,
+    actor.corporationId,
+    id,
+    group.owner ? await allStores(tx, actor.corporationId) : input.storeIds,
+  );
   await recordAudit(tx, actor, {
     action: 'staff.created',
     targetType: 'staff_account',
     targetId: id,
-    summary: `Added ${input.displayName} <${input.email}> to group ${groupName}`,
+    summary: `Added ${input.displayName} <${input.email}> to group ${group.name}`,
   });
   return id;
 }
@@ -138,7 +166,12 @@ export async function updateStaff(db: Db, actor: ActorContext, accountId: number
     const before = await readStaff(tx, actor.corporationId, accountId);
     if (accountId === actor.accountId && (patch.disabled || patch.groupId !== undefined))
       throw new AppError(409, 'cannot_change_self', 'Ask another owner to change your own group or access.');
-    if (patch.groupId !== undefined) await checkGroup(tx, actor.corporationId, patch.groupId);
+    // Taking over an account (password, code, group, stores) needs every power it has.
+    await checkGroup(tx, actor.corporationId, before.groupId, actor.policies);
+    const regroup =
+      patch.groupId !== undefined
+        ? await checkGroup(tx, actor.corporationId, patch.groupId, actor.policies)
+        : null;
     try {
       await tx
         .updateTable('staff_account')
@@ -157,7 +190,10 @@ export async function updateStaff(db: Db, actor: ActorContext, accountId: number
     } catch (err) {
       translateUnique(err);
     }
-    if (patch.storeIds !== undefined) await setStores(tx, actor.corporationId, accountId, patch.storeIds);
+    if (regroup?.owner)
+      await setStores(tx, actor.corporationId, accountId, await allStores(tx, actor.corporationId));
+    else if (patch.storeIds !== undefined)
+      await setStores(tx, actor.corporationId, accountId, patch.storeIds);
     const changed = Object.keys(patch).map((k) => (k === 'password' ? 'password (reset)' : k));
     await recordAudit(tx, actor, {
       action: 'staff.updated',

@@ -3,7 +3,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorContext, storeContext } from './access.ts';
 import { storesOfAccount } from './queries.ts';
 import { archiveRegister, createRegister, listRegisters, updateRegister } from './registers.ts';
-import { id, registerInput, registerPatch, storeParams, storePatch } from './schemas.ts';
+import {
+  id,
+  registerInput,
+  registerPatch,
+  storeParams,
+  storePatch,
+  registerList,
+  registerResponse,
+  storeResponse,
+  storeSummaryList,
+} from './schemas.ts';
 import { readStore, updateStore } from './stores.ts';
 
 const tags = ['stores'];
@@ -18,7 +28,11 @@ export const storeRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/stores',
     {
       config: { access: 'authenticated' },
-      schema: { tags, summary: 'The stores this account may use, with their registers' },
+      schema: {
+        tags,
+        summary: 'The stores this account may use, with their registers',
+        response: { 200: storeSummaryList },
+      },
     },
     async (request) => {
       const a = actorContext(request);
@@ -30,7 +44,12 @@ export const storeRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/stores/:storeId',
     {
       config: { access: 'authenticated' },
-      schema: { tags, summary: 'One store and its settings', params: storeParams },
+      schema: {
+        tags,
+        summary: 'One store and its settings',
+        response: { 200: storeResponse },
+        params: storeParams,
+      },
     },
     async (request) => {
       const ctx = storeContext(request);
@@ -42,7 +61,13 @@ export const storeRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/stores/:storeId',
     {
       config: { access: { policy: 'store.update' } },
-      schema: { tags, summary: 'Change the store and its settings', params: storeParams, body: storePatch },
+      schema: {
+        tags,
+        summary: 'Change the store and its settings',
+        response: { 200: storeResponse },
+        params: storeParams,
+        body: storePatch,
+      },
     },
     async (request) => updateStore(db, storeContext(request), request.body),
   );
@@ -51,7 +76,12 @@ export const storeRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/stores/:storeId/registers',
     {
       config: { access: 'authenticated' },
-      schema: { tags, summary: 'Registers of the store', params: storeParams },
+      schema: {
+        tags,
+        summary: 'Registers of the store',
+        response: { 200: registerList },
+        params: storeParams,
+      },
     },
     async (request) => ({ items: await listRegisters(db, storeContext(request)) }),
   );
@@ -60,7 +90,13 @@ export const storeRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/stores/:storeId/registers',
     {
       config: { access: { policy: 'store.update' } },
-      schema: { tags, summary: 'Add a register', params: storeParams, body: registerInput },
+      schema: {
+        tags,
+        summary: 'Add a register',
+        response: { 201: registerResponse },
+        params: storeParams,
+        body: registerInput,
+      },
     },
     async (request, reply) =>
       reply.status(201).send(await createRegister(db, storeContext(request), request.body)),
@@ -73,6 +109,7 @@ export const storeRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags,
         summary: 'Rename a register or make it primary',
+        response: { 200: registerResponse },
         params: registerParams,
         body: registerPatch,
       },

@@ -166,6 +166,14 @@ export const configVariables = {
       .transform((v) => v === 'true'),
     doc: 'Mark the staff session cookies `Secure` (set `true` whenever the POS is served over HTTPS).',
   },
+  TRUST_PROXY: {
+    schema: z
+      .string()
+      .trim()
+      .default('false')
+      .transform((v): boolean | string => (v === 'true' ? true : v === 'false' ? false : v)),
+    doc: 'Which proxies to believe for the client address (login limits, logs): `false`, `true`, or comma-separated addresses/CIDRs (the load balancer subnets, e.g. `10.0.0.0/16`).',
+  },
   STAFF_BARCODE_SECRET: {
     schema: z.string().trim().min(32).optional(),
     doc: 'HMAC key (≥ 32 characters) that signs staff barcodes. Unset: one is generated on first use and kept in the database (`system_state`).',

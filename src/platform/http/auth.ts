@@ -24,6 +24,8 @@ declare module 'fastify' {
 export interface Principal {
   /** When the credential came from a cookie, writes must echo this in `x-csrf-token`. */
   csrfToken: string | null;
+  /** Ids (never names or e-mails) added to the request's log lines once authorized. */
+  logBindings?: Record<string, number | string | null>;
 }
 
 /**
@@ -91,6 +93,17 @@ export function installAccessControl(app: FastifyInstance, opts: AccessControlOp
     if (access === undefined)
       throw new Error(`route ${methods.join(',')} ${route.url} declares no access (config.access)`);
     for (const method of methods) declared.push({ method, url: route.url, access });
+    // Say in the OpenAPI document who may call it.
+    const who =
+      access === 'public'
+        ? 'Public.'
+        : access === 'authenticated'
+          ? 'Any signed-in staff.'
+          : `Needs \`${access.policy}\`.`;
+    route.schema = {
+      ...route.schema,
+      description: [route.schema?.description, who].filter(Boolean).join('\n\n'),
+    };
   });
   app.addHook('onRequest', async (request) => {
     if (request.is404) return;
@@ -106,6 +119,7 @@ export function installAccessControl(app: FastifyInstance, opts: AccessControlOp
     }
     await opts.authenticator!.authorize(request, principal, access);
     request.principal = principal;
+    if (principal.logBindings) request.log = request.log.child(principal.logBindings);
   });
   return declared;
 }

@@ -52,6 +52,8 @@ export interface HttpServerOptions {
   secureCookies?: boolean;
   /** Request count, 5xx count and duration per request (probes excluded), as EMF metrics. */
   metrics?: MetricsRecorder;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For to believe for `request.ip`. */
+  trustProxy?: boolean | string;
 }
 
 const PROBES = /^\/(healthz|readyz)(\?|$)/;
@@ -72,6 +74,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<App> {
       disableRequestLogging: (req: { url?: string }) => PROBES.test(req.url ?? ''),
     }),
     return503OnClosing: true,
+    trustProxy: opts.trustProxy ?? false,
     bodyLimit: 5 * 1024 * 1024,
   });
   app.setValidatorCompiler(validatorCompiler);

@@ -61,6 +61,7 @@ export function defineWebApp(spec: WebAppSpec): WebWorkload {
       authenticator: spec.authenticator?.(p),
       secureCookies: p.config.SESSION_COOKIE_SECURE,
       metrics,
+      trustProxy: p.config.TRUST_PROXY,
     });
   return {
     name: spec.name,

@@ -3,6 +3,7 @@ import { toDbTime } from '../../../kernel/time.ts';
 import { createTable, timestampType, withId } from '../ddl.ts';
 
 // Tenancy: corporation → stores → registers; staff accounts, permission groups, audit log.
+// Foreign keys are table-level constraints: MySQL 8 ignores inline column REFERENCES.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   const ts = timestampType(db);
@@ -20,7 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   await withId(db, createTable(db, 'store'))
-    .addColumn('corporation_id', 'bigint', (c) => c.notNull().references('corporation.id'))
+    .addColumn('corporation_id', 'bigint', (c) => c.notNull())
     .addColumn('code', 'varchar(32)', (c) => c.notNull())
     .addColumn('name', 'varchar(200)', (c) => c.notNull())
     .addColumn('time_zone', 'varchar(64)', (c) => c.notNull())
@@ -34,25 +35,29 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', ts, (c) => c.notNull())
     .addColumn('updated_at', ts, (c) => c.notNull())
     .addUniqueConstraint('store_corporation_code_uq', ['corporation_id', 'code'])
+    .addForeignKeyConstraint('store_corporation_id_fk', ['corporation_id'], 'corporation', ['id'])
     .execute();
 
   await withId(db, createTable(db, 'register'))
-    .addColumn('corporation_id', 'bigint', (c) => c.notNull().references('corporation.id'))
-    .addColumn('store_id', 'bigint', (c) => c.notNull().references('store.id'))
+    .addColumn('corporation_id', 'bigint', (c) => c.notNull())
+    .addColumn('store_id', 'bigint', (c) => c.notNull())
     .addColumn('name', 'varchar(100)', (c) => c.notNull())
     .addColumn('primary_of_store_id', 'bigint', (c) => c.unique())
     .addColumn('archived_at', ts)
     .addColumn('created_at', ts, (c) => c.notNull())
+    .addForeignKeyConstraint('register_corporation_id_fk', ['corporation_id'], 'corporation', ['id'])
+    .addForeignKeyConstraint('register_store_id_fk', ['store_id'], 'store', ['id'])
     .execute();
   await db.schema.createIndex('register_store_idx').on('register').columns(['store_id']).execute();
 
   await withId(db, createTable(db, 'permission_group'))
-    .addColumn('corporation_id', 'bigint', (c) => c.references('corporation.id'))
+    .addColumn('corporation_id', 'bigint')
     .addColumn('builtin', 'varchar(10)', (c) => c.unique())
     .addColumn('name', 'varchar(100)', (c) => c.notNull())
     .addColumn('policies', 'text', (c) => c.notNull())
     .addColumn('created_at', ts, (c) => c.notNull())
     .addColumn('updated_at', ts, (c) => c.notNull())
+    .addForeignKeyConstraint('permission_group_corporation_id_fk', ['corporation_id'], 'corporation', ['id'])
     .execute();
   await db.schema
     .createIndex('permission_group_corporation_idx')
@@ -61,23 +66,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   await withId(db, createTable(db, 'staff_account'))
-    .addColumn('corporation_id', 'bigint', (c) => c.notNull().references('corporation.id'))
+    .addColumn('corporation_id', 'bigint', (c) => c.notNull())
     .addColumn('email', 'varchar(254)', (c) => c.notNull().unique())
     .addColumn('password_hash', 'varchar(200)', (c) => c.notNull())
     .addColumn('display_name', 'varchar(100)', (c) => c.notNull())
     .addColumn('employee_code', 'varchar(20)')
     .addColumn('barcode_version', 'integer', (c) => c.notNull().defaultTo(1))
-    .addColumn('group_id', 'bigint', (c) => c.notNull().references('permission_group.id'))
+    .addColumn('group_id', 'bigint', (c) => c.notNull())
     .addColumn('disabled_at', ts)
     .addColumn('created_at', ts, (c) => c.notNull())
     .addColumn('updated_at', ts, (c) => c.notNull())
     .addUniqueConstraint('staff_account_code_uq', ['corporation_id', 'employee_code'])
+    .addForeignKeyConstraint('staff_account_corporation_id_fk', ['corporation_id'], 'corporation', ['id'])
+    .addForeignKeyConstraint('staff_account_group_id_fk', ['group_id'], 'permission_group', ['id'])
     .execute();
 
   await createTable(db, 'staff_store')
-    .addColumn('account_id', 'bigint', (c) => c.notNull().references('staff_account.id'))
-    .addColumn('store_id', 'bigint', (c) => c.notNull().references('store.id'))
+    .addColumn('account_id', 'bigint', (c) => c.notNull())
+    .addColumn('store_id', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('staff_store_pk', ['account_id', 'store_id'])
+    .addForeignKeyConstraint('staff_store_account_id_fk', ['account_id'], 'staff_account', ['id'])
+    .addForeignKeyConstraint('staff_store_store_id_fk', ['store_id'], 'store', ['id'])
     .execute();
   await db.schema.createIndex('staff_store_store_idx').on('staff_store').columns(['store_id']).execute();
 
