@@ -150,3 +150,33 @@ describe('Copilot manifests', () => {
       );
   });
 });
+
+describe('worker-scheduled in AWS', () => {
+  it('has one EventBridge Scheduler entry per periodic kind declared in code, with its cron and time zone', async () => {
+    const { schedules } = await import('../../src/workloads/schedules.ts');
+    const addon = copilotApp().workloads['worker-scheduled']!.addons!.templates.find((t) =>
+      t.file.endsWith('schedules.yml'),
+    )!;
+    const entries = Object.values(addon.template.Resources as Record<string, Yaml>)
+      .filter((r) => r.Type === 'AWS::Scheduler::Schedule')
+      .map((r) => ({
+        kind: JSON.parse(r.Properties.Target.Input).schedule,
+        cron: r.Properties.ScheduleExpression,
+        timeZone: r.Properties.ScheduleExpressionTimezone,
+      }))
+      .sort((a, b) => a.kind.localeCompare(b.kind));
+    // EventBridge cron: minute hour day-of-month month day-of-week year, with `?` for "any day of week".
+    const expected = schedules
+      .filter((k) => k.cron)
+      .map((k) => {
+        const [m, h, dom, mon, dow] = k.cron!.split(' ');
+        return {
+          kind: k.kind,
+          cron: `cron(${m} ${h} ${dom} ${mon} ${dow === '*' ? '?' : dow} *)`,
+          timeZone: k.timeZone ?? 'Asia/Tokyo',
+        };
+      })
+      .sort((a, b) => a.kind.localeCompare(b.kind));
+    expect(entries).toEqual(expected);
+  });
+});

@@ -17,6 +17,7 @@ import {
   type OutgoingEvent,
   type QueueStats,
 } from './bus.ts';
+import { envelopeOfTick, isSchedulerTick } from './scheduler-tick.ts';
 import type { EventEnvelope } from './events.ts';
 import type { Topology } from './topology-types.ts';
 
@@ -106,6 +107,7 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
 
   const parseBody = (body: string): EventEnvelope => {
     const parsed = JSON.parse(body) as EventEnvelope & { Type?: string; Message?: string };
+    if (isSchedulerTick(parsed)) return envelopeOfTick(parsed);
     // Raw delivery is provisioned; an SNS notification wrapper is unwrapped in case it is not.
     return parsed.Type === 'Notification' && parsed.Message
       ? (JSON.parse(parsed.Message) as EventEnvelope)

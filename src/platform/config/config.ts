@@ -265,6 +265,8 @@ export const splitModeRequirements: { need: string; anyOf: (keyof typeof configV
     anyOf: [['DATABASE_URL'], ['DATABASE_HOST', 'DATABASE_USER', 'DATABASE_PASSWORD']],
   },
   { need: 'a shared Valkey/Redis', anyOf: [['VALKEY_URL']] },
+  // The sql bus works split too, but in AWS events travel over SNS/SQS: say so explicitly.
+  { need: 'the SNS/SQS bus', anyOf: [['BUS']] },
 ];
 
 export function describeConfig(): { name: string; default: string; doc: string }[] {
