@@ -24,7 +24,10 @@ export interface Platform {
 }
 
 export function openPlatform(config: Config, log: Logger, mode: Platform['mode']): Platform {
-  const db = openDatabase(config.databaseUrl, { poolSize: config.DATABASE_POOL_SIZE, tls: config.DATABASE_TLS });
+  const db = openDatabase(config.databaseUrl, {
+    poolSize: config.DATABASE_POOL_SIZE,
+    tls: config.DATABASE_TLS,
+  });
   return {
     config,
     log,
