@@ -53,7 +53,7 @@ export function startConsumer(o: ConsumerOptions): Consumer {
   const byType = new Map<string, EventHandler[]>();
   for (const h of o.handlers) byType.set(h.type, [...(byType.get(h.type) ?? []), h]);
   const stopping = new AbortController();
-  const stats = { handled: 0, duplicates: 0, failed: 0, lastPollOk: Date.now(), lastError: null as string | null };
+  const stats = { handled: 0, duplicates: 0, failed: 0, lastPollOk: Date.now(), receiveFailing: false, lastError: null as string | null };
 
   /** True when the message is done (handled now or before) and may be acknowledged. */
   async function handleOne(d: Delivery): Promise<boolean> {
@@ -128,7 +128,9 @@ export function startConsumer(o: ConsumerOptions): Consumer {
       try {
         batch = await o.bus.receive(consumer, { max: Math.min(10, o.concurrency * 2), waitMs: o.waitMs ?? 10_000, signal: stopping.signal });
         stats.lastPollOk = Date.now();
+        stats.receiveFailing = false;
       } catch (err) {
+        stats.receiveFailing = true;
         stats.lastError = (err as Error).message;
         o.log.error({ err }, 'receive failed; retrying');
         await new Promise((r) => setTimeout(r, 1000));
@@ -153,7 +155,7 @@ export function startConsumer(o: ConsumerOptions): Consumer {
       {
         name: 'queue',
         check: async () => ({
-          ok: Date.now() - stats.lastPollOk < 60_000,
+          ok: !stats.receiveFailing && Date.now() - stats.lastPollOk < 60_000,
           detail: { queue: consumer, bus: o.bus.kind, handlers: o.handlers.map((h) => h.name), ...stats },
         }),
       },

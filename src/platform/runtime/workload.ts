@@ -94,7 +94,7 @@ export function defineWorker(spec: WorkerSpec): Workload {
         retryBaseMs: p.config.WORKER_RETRY_BASE_MS,
         retryMaxMs: p.config.WORKER_RETRY_MAX_MS,
       });
-      log.info({ queue: spec.name, bus: bus.kind, handlers: spec.handlers.map((h) => h.name) }, `${spec.name} consuming`);
+      log.info({ queue: spec.name, bus: bus.kind, handlers: spec.handlers.map((h) => h.name) }, `${spec.name} started: consuming its queue`);
       return {
         checks: consumer.checks,
         stop: async () => {
