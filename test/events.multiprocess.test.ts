@@ -14,106 +14,139 @@ import './fixtures/tally-task-kind.ts';
  * The AWS shape on one machine: MariaDB, the SNS/SQS emulator, two relays (one active, one standby)
  * and two worker-item processes, each its own OS process. The active relay is killed mid-stream.
  */
-describe.skipIf(!testDialects().includes('mysql'))('event backbone as separate processes (MariaDB + SNS/SQS)', () => {
-  const emu = useEmulator();
-  let handle: DbHandle;
-  let drop: () => Promise<void>;
-  let env: Record<string, string>;
-  const procs: Spawned[] = [];
+describe.skipIf(!testDialects().includes('mysql'))(
+  'event backbone as separate processes (MariaDB + SNS/SQS)',
+  () => {
+    const emu = useEmulator();
+    let handle: DbHandle;
+    let drop: () => Promise<void>;
+    let env: Record<string, string>;
+    const procs: Spawned[] = [];
 
-  beforeAll(async () => {
-    const created = await createTestDatabase('mysql');
-    drop = created.drop;
-    handle = openDatabase(created.url);
-    await migrateToLatest(handle.db);
-    env = {
-      DATABASE_URL: created.url,
-      BUS: 'sqs',
-      AWS_ENDPOINT_URL: emu.endpoint,
-      AWS_REGION: 'ap-northeast-1',
-      BUS_RESOURCE_PREFIX: `mp${process.pid}-`,
-      RELAY_LEASE_MS: '1500',
-      RELAY_HEARTBEAT_MS: '250',
-      RELAY_BATCH_SIZE: '20',
-      WORKER_RETRY_BASE_MS: '200',
-      NODE_OPTIONS: `--import tsx --import ${path.join(repoRoot, 'test/fixtures/tally-task-kind.ts')}`,
-    };
-  });
-  afterAll(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await handle?.close();
-    await drop?.();
-  });
-
-  const role = async (port: number) => {
-    const body = await readyBody(await fetch(`http://127.0.0.1:${port}/readyz`));
-    return (body.checks['backend-outbox.outbox']?.detail as { role?: string } | undefined)?.role;
-  };
-  const until = async (what: string, fn: () => Promise<boolean>, timeoutMs = 30_000) => {
-    const end = Date.now() + timeoutMs;
-    while (!(await fn().catch(() => false))) {
-      if (Date.now() > end) {
-        for (const p of procs) console.error(p.stderr().slice(-2000), p.stdout().slice(-3000));
-        throw new Error(`timed out waiting for ${what}`);
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
-
-  it('loses nothing and applies nothing twice when the active relay is killed mid-batch', async () => {
-    const provision = spawnRegi(['bus', 'provision'], { ...env, LOG_LEVEL: 'silent' });
-    expect(await provision.exited).toBe(0);
-    expect(JSON.parse(provision.stdout().trim())).toMatchObject({ queues: expect.arrayContaining([`mp${process.pid}-worker-item.fifo`]) });
-
-    const [portA, portB] = [await freePort(), await freePort()];
-    const relayA = spawnRegi(['run', 'backend-outbox'], { ...env, HEALTH_PORT: String(portA) });
-    procs.push(relayA);
-    await waitForHttp(`http://127.0.0.1:${portA}/healthz`);
-    await until('relay A to be active', async () => (await role(portA)) === 'active');
-    const relayB = spawnRegi(['run', 'backend-outbox'], { ...env, HEALTH_PORT: String(portB) });
-    const workers = [spawnRegi(['run', 'worker-item'], env), spawnRegi(['run', 'worker-item'], env)];
-    procs.push(relayB, ...workers);
-    await waitForHttp(`http://127.0.0.1:${portB}/healthz`);
-    expect(await role(portB)).toBe('standby');
-
-    const items = Array.from({ length: 800 }, (_, n) => ({ n }));
-    const taskId = await withTransaction(handle.db, (tx) =>
-      createTask(tx, { corporationId: 1, storeId: 1 }, { kind: 'test.tally', items, chunkSize: 2 }),
-    );
-    const sent = async () =>
-      Number(
-        (await sql<{ n: number }>`select count(*) as n from outbox where sent_at is not null`.execute(handle.db)).rows[0]!.n,
-      );
-    await until('the relay to be part-way through', async () => (await sent()) >= 40);
-    relayA.child.kill('SIGKILL');
-    expect(await sent()).toBeLessThan(400);
-
-    await until('relay B to take over', async () => (await role(portB)) === 'active', 15_000);
-    await until(
-      'the task to finish',
-      async () => (await handle.db.selectFrom('task').select('status').where('id', '=', taskId).executeTakeFirst())?.status === 'done',
-      60_000,
-    );
-    const task = await handle.db.selectFrom('task').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
-    expect({ processed: Number(task.processed), failed: Number(task.failed), chunksDone: Number(task.chunks_done) }).toEqual({
-      processed: 800,
-      failed: 0,
-      chunksDone: 400,
+    beforeAll(async () => {
+      const created = await createTestDatabase('mysql');
+      drop = created.drop;
+      handle = openDatabase(created.url);
+      await migrateToLatest(handle.db);
+      env = {
+        DATABASE_URL: created.url,
+        BUS: 'sqs',
+        AWS_ENDPOINT_URL: emu.endpoint,
+        AWS_REGION: 'ap-northeast-1',
+        BUS_RESOURCE_PREFIX: `mp${process.pid}-`,
+        RELAY_LEASE_MS: '1500',
+        RELAY_HEARTBEAT_MS: '250',
+        RELAY_BATCH_SIZE: '20',
+        WORKER_RETRY_BASE_MS: '200',
+        NODE_OPTIONS: `--import tsx --import ${path.join(repoRoot, 'test/fixtures/tally-task-kind.ts')}`,
+      };
     });
-    const rows = await handle.db.selectFrom('system_state').select('key').where('key', 'like', `tally:${taskId}:%`).execute();
-    expect(rows).toHaveLength(800);
-    expect(await sent()).toBe(400);
+    afterAll(async () => {
+      for (const p of procs) p.child.kill('SIGKILL');
+      await handle?.close();
+      await drop?.();
+    });
 
-    // Both workers took part; the queues and DLQs are empty.
-    const handled = workers.map((w) => w.stdout().split('\n').filter((l) => l.includes('"event handled"')).length);
-    expect(handled.every((n) => n > 0)).toBe(true);
-    expect(handled[0]! + handled[1]!).toBe(400);
-    const ls = spawnRegi(['dlq', 'ls'], { ...env, LOG_LEVEL: 'silent' });
-    expect(await ls.exited).toBe(0);
-    const stats = ls.stdout().trim().split('\n').map((l) => JSON.parse(l) as { queue: string; deadLetters: number; depth: number });
-    expect(stats.find((s) => s.queue === 'worker-item')).toMatchObject({ depth: 0, deadLetters: 0 });
+    const role = async (port: number) => {
+      const body = await readyBody(await fetch(`http://127.0.0.1:${port}/readyz`));
+      return (body.checks['backend-outbox.outbox']?.detail as { role?: string } | undefined)?.role;
+    };
+    const until = async (what: string, fn: () => Promise<boolean>, timeoutMs = 30_000) => {
+      const end = Date.now() + timeoutMs;
+      while (!(await fn().catch(() => false))) {
+        if (Date.now() > end) {
+          for (const p of procs) console.error(p.stderr().slice(-2000), p.stdout().slice(-3000));
+          throw new Error(`timed out waiting for ${what}`);
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
 
-    for (const p of [relayB, ...workers]) p.child.kill('SIGTERM');
-    expect(await Promise.all([relayB, ...workers].map((p) => p.exited))).toEqual([0, 0, 0]);
-  }, 120_000);
-});
+    it('loses nothing and applies nothing twice when the active relay is killed mid-batch', async () => {
+      const provision = spawnRegi(['bus', 'provision'], { ...env, LOG_LEVEL: 'silent' });
+      expect(await provision.exited).toBe(0);
+      expect(JSON.parse(provision.stdout().trim())).toMatchObject({
+        queues: expect.arrayContaining([`mp${process.pid}-worker-item.fifo`]),
+      });
+
+      const [portA, portB] = [await freePort(), await freePort()];
+      const relayA = spawnRegi(['run', 'backend-outbox'], { ...env, HEALTH_PORT: String(portA) });
+      procs.push(relayA);
+      await waitForHttp(`http://127.0.0.1:${portA}/healthz`);
+      await until('relay A to be active', async () => (await role(portA)) === 'active');
+      const relayB = spawnRegi(['run', 'backend-outbox'], { ...env, HEALTH_PORT: String(portB) });
+      const workers = [spawnRegi(['run', 'worker-item'], env), spawnRegi(['run', 'worker-item'], env)];
+      procs.push(relayB, ...workers);
+      await waitForHttp(`http://127.0.0.1:${portB}/healthz`);
+      expect(await role(portB)).toBe('standby');
+
+      const items = Array.from({ length: 800 }, (_, n) => ({ n }));
+      const taskId = await withTransaction(handle.db, (tx) =>
+        createTask(tx, { corporationId: 1, storeId: 1 }, { kind: 'test.tally', items, chunkSize: 2 }),
+      );
+      const sent = async () =>
+        Number(
+          (
+            await sql<{ n: number }>`select count(*) as n from outbox where sent_at is not null`.execute(
+              handle.db,
+            )
+          ).rows[0]!.n,
+        );
+      await until('the relay to be part-way through', async () => (await sent()) >= 40);
+      relayA.child.kill('SIGKILL');
+      expect(await sent()).toBeLessThan(400);
+
+      await until('relay B to take over', async () => (await role(portB)) === 'active', 15_000);
+      await until(
+        'the task to finish',
+        async () =>
+          (await handle.db.selectFrom('task').select('status').where('id', '=', taskId).executeTakeFirst())
+            ?.status === 'done',
+        60_000,
+      );
+      const task = await handle.db
+        .selectFrom('task')
+        .selectAll()
+        .where('id', '=', taskId)
+        .executeTakeFirstOrThrow();
+      expect({
+        processed: Number(task.processed),
+        failed: Number(task.failed),
+        chunksDone: Number(task.chunks_done),
+      }).toEqual({
+        processed: 800,
+        failed: 0,
+        chunksDone: 400,
+      });
+      const rows = await handle.db
+        .selectFrom('system_state')
+        .select('key')
+        .where('key', 'like', `tally:${taskId}:%`)
+        .execute();
+      expect(rows).toHaveLength(800);
+      expect(await sent()).toBe(400);
+
+      // Both workers took part; the queues and DLQs are empty.
+      const handled = workers.map(
+        (w) =>
+          w
+            .stdout()
+            .split('\n')
+            .filter((l) => l.includes('"event handled"')).length,
+      );
+      expect(handled.every((n) => n > 0)).toBe(true);
+      expect(handled[0]! + handled[1]!).toBe(400);
+      const ls = spawnRegi(['dlq', 'ls'], { ...env, LOG_LEVEL: 'silent' });
+      expect(await ls.exited).toBe(0);
+      const stats = ls
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { queue: string; deadLetters: number; depth: number });
+      expect(stats.find((s) => s.queue === 'worker-item')).toMatchObject({ depth: 0, deadLetters: 0 });
+
+      for (const p of [relayB, ...workers]) p.child.kill('SIGTERM');
+      expect(await Promise.all([relayB, ...workers].map((p) => p.exited))).toEqual([0, 0, 0]);
+    }, 120_000);
+  },
+);

@@ -23,7 +23,10 @@ defineTaskKind({
   item: z.object({ n: z.number().int(), fail: z.boolean().optional() }),
   refOf: (item) => `n=${item.n}`,
   async process(tx, item, ctx) {
-    await tx.insertInto('system_state').values({ key: `tally:${ctx.taskId}:${item.n}`, value: '1', updated_at: toDbTime(new Date()) }).execute();
+    await tx
+      .insertInto('system_state')
+      .values({ key: `tally:${ctx.taskId}:${item.n}`, value: '1', updated_at: toDbTime(new Date()) })
+      .execute();
     if (item.fail) throw new AppError(422, 'tally_refused', `item ${item.n} refused`);
   },
 });
@@ -40,7 +43,16 @@ describe.each(testDialects())('tasks on %s', (dialect) => {
 
   beforeAll(async () => {
     const bus = createSqlBus(t.db, topology, { pollMs: 20 });
-    relay = startRelay({ db: t.db, bus, log, batchSize: 100, pollMs: 20, leaseMs: 3000, heartbeatMs: 200, retentionMs: 3600_000 });
+    relay = startRelay({
+      db: t.db,
+      bus,
+      log,
+      batchSize: 100,
+      pollMs: 20,
+      leaseMs: 3000,
+      heartbeatMs: 200,
+      retentionMs: 3600_000,
+    });
     consumer = startConsumer({
       queue: queueOf(topology, 'worker-item'),
       handlers: consumers['worker-item'],
@@ -86,10 +98,16 @@ describe.each(testDialects())('tasks on %s', (dialect) => {
 
   it('processes every item of a task once, in chunks, and reports it done', async () => {
     const items = Array.from({ length: 250 }, (_, n) => ({ n }));
-    const id = await withTransaction(t.db, (tx) => createTask(tx, shopA, { kind: 'test.tally', items, chunkSize: 40 }));
+    const id = await withTransaction(t.db, (tx) =>
+      createTask(tx, shopA, { kind: 'test.tally', items, chunkSize: 40 }),
+    );
     const task = await waitFinished(id);
     expect(task).toMatchObject({ status: 'done', total: 250, processed: 250, failed: 0, errors: [] });
-    const rows = await t.db.selectFrom('system_state').select('key').where('key', 'like', `tally:${id}:%`).execute();
+    const rows = await t.db
+      .selectFrom('system_state')
+      .select('key')
+      .where('key', 'like', `tally:${id}:%`)
+      .execute();
     expect(rows).toHaveLength(250);
   });
 
@@ -97,36 +115,60 @@ describe.each(testDialects())('tasks on %s', (dialect) => {
     const items = [{ n: 1 }, { n: 2, fail: true }, { n: 3 }];
     const id = await withTransaction(t.db, (tx) => createTask(tx, shopA, { kind: 'test.tally', items }));
     const task = await waitFinished(id);
-    expect(task).toMatchObject({ status: 'done', processed: 2, failed: 1, errors: [{ item: 'n=2', message: 'item 2 refused' }] });
-    const rows = await t.db.selectFrom('system_state').select('key').where('key', 'like', `tally:${id}:%`).orderBy('key').execute();
+    expect(task).toMatchObject({
+      status: 'done',
+      processed: 2,
+      failed: 1,
+      errors: [{ item: 'n=2', message: 'item 2 refused' }],
+    });
+    const rows = await t.db
+      .selectFrom('system_state')
+      .select('key')
+      .where('key', 'like', `tally:${id}:%`)
+      .orderBy('key')
+      .execute();
     expect(rows.map((r) => r.key)).toEqual([`tally:${id}:1`, `tally:${id}:3`]);
   });
 
   it('refuses a task with invalid items and creates nothing', async () => {
     const before = await t.db.selectFrom('task').select('id').execute();
     await expect(
-      withTransaction(t.db, (tx) => createTask(tx, shopA, { kind: 'test.tally', items: [{ n: 1 }, { n: 'x' }] })),
+      withTransaction(t.db, (tx) =>
+        createTask(tx, shopA, { kind: 'test.tally', items: [{ n: 1 }, { n: 'x' }] }),
+      ),
     ).rejects.toMatchObject({ code: 'validation_failed', errors: [{ field: 'items.1' }] });
-    await expect(withTransaction(t.db, (tx) => createTask(tx, shopA, { kind: 'nope', items: [{}] }))).rejects.toMatchObject({
+    await expect(
+      withTransaction(t.db, (tx) => createTask(tx, shopA, { kind: 'nope', items: [{}] })),
+    ).rejects.toMatchObject({
       code: 'validation_failed',
     });
     expect(await t.db.selectFrom('task').select('id').execute()).toEqual(before);
   });
 
   it('serves a task to its own shop only', async () => {
-    const id = await withTransaction(t.db, (tx) => createTask(tx, shopA, { kind: 'test.tally', items: [{ n: 1 }] }));
+    const id = await withTransaction(t.db, (tx) =>
+      createTask(tx, shopA, { kind: 'test.tally', items: [{ n: 1 }] }),
+    );
     await waitFinished(id);
     const mine = await app.inject({ method: 'GET', url: `/api/v1/tasks/${id}` });
     expect(mine.statusCode).toBe(200);
     expect(mine.json()).toMatchObject({ id, status: 'done', processed: 1 });
-    const theirs = await app.inject({ method: 'GET', url: `/api/v1/tasks/${id}`, headers: { 'x-shop': 'b' } });
+    const theirs = await app.inject({
+      method: 'GET',
+      url: `/api/v1/tasks/${id}`,
+      headers: { 'x-shop': 'b' },
+    });
     expect(theirs.statusCode).toBe(404);
     expect(theirs.headers['content-type']).toMatch(/problem\+json/);
   });
 
   it('cancels a queued task, after which its chunks change nothing, and refuses to cancel it twice', async () => {
     const id = await withTransaction(t.db, async (tx) => {
-      const created = await createTask(tx, shopA, { kind: 'test.tally', items: [{ n: 1 }, { n: 2 }], chunkSize: 1 });
+      const created = await createTask(tx, shopA, {
+        kind: 'test.tally',
+        items: [{ n: 1 }, { n: 2 }],
+        chunkSize: 1,
+      });
       await cancelTask(tx, shopA, created);
       return created;
     });
@@ -141,11 +183,15 @@ describe.each(testDialects())('tasks on %s', (dialect) => {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as { port: number };
     const items = Array.from({ length: 60 }, (_, n) => ({ n }));
-    const id = await withTransaction(t.db, (tx) => createTask(tx, shopA, { kind: 'test.tally', items, chunkSize: 10 }));
+    const id = await withTransaction(t.db, (tx) =>
+      createTask(tx, shopA, { kind: 'test.tally', items, chunkSize: 10 }),
+    );
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/tasks/${id}/stream`);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const text = await res.text(); // the server ends the stream when the task is finished
-    const events = [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!) as { processed: number; status: string });
+    const events = [...text.matchAll(/^data: (.*)$/gm)].map(
+      (m) => JSON.parse(m[1]!) as { processed: number; status: string },
+    );
     expect(events.at(-1)).toMatchObject({ status: 'done', processed: 60 });
     const processed = events.map((e) => e.processed);
     expect(processed).toEqual([...processed].sort((a, b) => a - b));
