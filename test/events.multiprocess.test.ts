@@ -147,6 +147,6 @@ describe.skipIf(!testDialects().includes('mysql'))(
 
       for (const p of [relayB, ...workers]) p.child.kill('SIGTERM');
       expect(await Promise.all([relayB, ...workers].map((p) => p.exited))).toEqual([0, 0, 0]);
-    }, 120_000);
+    }, 180_000);
   },
 );
