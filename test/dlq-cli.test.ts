@@ -60,12 +60,6 @@ describe('regi dlq on the sql bus', () => {
       { eventId: event.id, type: 'tasks.chunk_ready', lastError: 'boom', receiveCount: 5 },
     ]);
 
-    const other = spawnRegi(
-      ['dlq', 'redrive', 'worker-item', '--id', '01890000-0000-7000-8000-000000000000'],
-      env,
-    );
-    expect(await other.exited).toBe(0);
-    expect(lines(other.stdout())).toEqual([{ queue: 'worker-item', redriven: 0 }]);
     const redrive = spawnRegi(['dlq', 'redrive', 'worker-item'], env);
     expect(await redrive.exited).toBe(0);
     expect(lines(redrive.stdout())).toEqual([{ queue: 'worker-item', redriven: 1 }]);
@@ -74,5 +68,5 @@ describe('regi dlq on the sql bus', () => {
     expect(await unknown.exited).toBe(2);
     expect(unknown.stderr()).toContain('unknown queue "worker-nope"');
     expect(unknown.stderr()).toContain('worker-item');
-  }, 90_000);
+  }, 180_000);
 });
