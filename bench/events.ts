@@ -151,7 +151,6 @@ async function drained(expected: number, timeoutMs: number) {
 // Phase 1: throughput.
 const t0 = Date.now();
 await offer(total, 100);
-if (process.env.BENCH_DEBUG) console.error('offered in', Date.now() - t0, 'applied so far', applied.size);
 await drained(total, 120_000 + total * 5);
 const eventsPerS = Math.round((applied.size / Math.max(1, lastAppliedAt - t0)) * 1000);
 
