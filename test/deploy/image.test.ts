@@ -66,7 +66,7 @@ beforeAll(async () => {
   fs.cpSync(path.join(repoRoot, 'bin'), path.join(image, 'bin'), { recursive: true });
   fs.copyFileSync(path.join(repoRoot, 'package.json'), path.join(image, 'package.json'));
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regi-image-'));
-}, 120_000);
+}, 300_000);
 
 afterAll(() => {
   fs.rmSync(image, { recursive: true, force: true });
@@ -87,7 +87,7 @@ describe('the built image', () => {
 
   it(
     'migrates, then starts every workload from its manifest command line',
-    { timeout: 120_000 },
+    { timeout: 300_000 },
     async () => {
       const database = { DATABASE_URL: `sqlite:${path.join(dataDir, 'regi.db')}` };
       const migrate = start(['migrate'], database);

@@ -26,6 +26,8 @@ export interface ConsumerOptions {
   retryMaxMs: number;
   /** Long-poll wait per receive. */
   waitMs?: number;
+  /** Messages per receive (SQS allows at most 10; the sql bus takes more per query). */
+  batchSize?: number;
 }
 
 export interface Consumer {
@@ -64,6 +66,7 @@ export function startConsumer(o: ConsumerOptions): Consumer {
     duplicates: 0,
     failed: 0,
     lastPollOk: Date.now(),
+    receiveFailing: false,
     lastError: null as string | null,
   };
 
@@ -93,12 +96,7 @@ export function startConsumer(o: ConsumerOptions): Consumer {
           .executeTakeFirst();
         if (seen) return false;
         for (const h of handlers)
-          await h.handle(tx, event, {
-            log,
-            cache: o.cache,
-            config,
-            afterCommit: (fn) => afterCommit.push(fn),
-          });
+          await h.handle(tx, event, { log, cache: o.cache, config, afterCommit: (fn) => afterCommit.push(fn) });
         await tx
           .insertInto('bus_inbox')
           .values({ consumer, event_id: env.id, handled_at: toDbTime(new Date()) })
@@ -160,12 +158,14 @@ export function startConsumer(o: ConsumerOptions): Consumer {
       let batch: Delivery[];
       try {
         batch = await o.bus.receive(consumer, {
-          max: Math.min(10, o.concurrency * 2),
+          max: o.batchSize ?? (o.bus.kind === 'sqs' ? 10 : Math.max(10, o.concurrency * 8)),
           waitMs: o.waitMs ?? 10_000,
           signal: stopping.signal,
         });
         stats.lastPollOk = Date.now();
+        stats.receiveFailing = false;
       } catch (err) {
+        stats.receiveFailing = true;
         stats.lastError = (err as Error).message;
         o.log.error({ err }, 'receive failed; retrying');
         await new Promise((r) => setTimeout(r, 1000));
@@ -192,7 +192,7 @@ export function startConsumer(o: ConsumerOptions): Consumer {
       {
         name: 'queue',
         check: async () => ({
-          ok: Date.now() - stats.lastPollOk < 60_000,
+          ok: !stats.receiveFailing && Date.now() - stats.lastPollOk < 60_000,
           detail: { queue: consumer, bus: o.bus.kind, handlers: o.handlers.map((h) => h.name), ...stats },
         }),
       },

@@ -1,6 +1,4 @@
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig, dlqQueueName, queueName, topicName } from './sqs-bus.ts';
+import { awsClientConfig, dlqQueueName, loadAwsSdk, queueName, topicName } from './sqs-bus.ts';
 import type { Topology } from './topology-types.ts';
 
 export interface ProvisionResult {
@@ -18,8 +16,11 @@ export async function provisionBus(
   topology: Topology,
   opts: { region: string; endpoint?: string; prefix: string },
 ): Promise<ProvisionResult> {
-  const sns = new SNSClient(awsClientConfig(opts));
-  const sqs = new SQSClient(awsClientConfig(opts));
+  const { sns: snsSdk, sqs: sqsSdk } = await loadAwsSdk();
+  const { CreateTopicCommand, SubscribeCommand } = snsSdk;
+  const { CreateQueueCommand, GetQueueAttributesCommand } = sqsSdk;
+  const sns = new snsSdk.SNSClient(awsClientConfig(opts));
+  const sqs = new sqsSdk.SQSClient(awsClientConfig(opts));
   try {
     const arns = new Map<string, string>();
     for (const t of topology.topics) {

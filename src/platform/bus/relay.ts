@@ -28,7 +28,10 @@ export interface Relay {
   readonly holder: string;
   isActive(): boolean;
   checks: ReadinessCheck[];
+  /** Stops after the current pass and releases the lease, so a standby takes over at once. */
   stop(): Promise<void>;
+  /** Stops without releasing, as a crash would: a standby takes over when the lease expires. */
+  abandon(): Promise<void>;
 }
 
 class LeaseLost extends Error {}
@@ -205,6 +208,11 @@ export function startRelay(o: RelayOptions): Relay {
       stopping.abort();
       await loop;
       if (active) await releaseLease(o.db, RELAY_LEASE, holder).catch(() => {});
+      active = false;
+    },
+    async abandon() {
+      stopping.abort();
+      await loop;
       active = false;
     },
   };

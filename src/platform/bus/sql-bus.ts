@@ -75,11 +75,13 @@ export function createSqlBus(db: Db, topology: Topology, opts: { pollMs: number 
   async function receiveNow(queue: string, max: number): Promise<Delivery[]> {
     const decl = known(queue);
     const now = toDbTime(new Date());
+    // Heads of their groups, oldest first: a scan in id order that probes the (queue, group, id)
+    // index for an older message of the same group, so it stops after `max` heads.
     const heads = await sql<{ id: number; receive_count: number }>`
       select m.id, m.receive_count from bus_message m
-      join (select group_key, min(id) as head from bus_message where queue = ${queue} group by group_key) h
-        on h.head = m.id
-      where m.visible_at <= ${now}
+      where m.queue = ${queue} and m.visible_at <= ${now}
+        and not exists (
+          select 1 from bus_message p where p.queue = m.queue and p.group_key = m.group_key and p.id < m.id)
       order by m.id
       limit ${max}`.execute(db);
     if (heads.rows.length === 0) return [];
@@ -144,15 +146,20 @@ export function createSqlBus(db: Db, topology: Topology, opts: { pollMs: number 
       }
     },
     async ack(queue, deliveries) {
+      // Only rows still carrying this receipt: a message whose visibility ran out and that was
+      // received again belongs to the newer receiver.
+      const byReceipt = new Map<string, number[]>();
       for (const d of deliveries) {
         const { id, receipt } = parseHandle(d.handle);
+        byReceipt.set(receipt, [...(byReceipt.get(receipt) ?? []), id]);
+      }
+      for (const [receipt, ids] of byReceipt)
         await db
           .deleteFrom('bus_message')
-          .where('id', '=', id)
+          .where('id', 'in', ids)
           .where('queue', '=', queue)
           .where('receipt', '=', receipt)
           .execute();
-      }
     },
     async retryLater(queue, d, delayMs, error) {
       const { id, receipt } = parseHandle(d.handle);

@@ -1,14 +1,5 @@
-import { PublishBatchCommand, SNSClient, ListTopicsCommand } from '@aws-sdk/client-sns';
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageBatchCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-  SendMessageCommand,
-} from '@aws-sdk/client-sqs';
+import type * as SnsSdk from '@aws-sdk/client-sns';
+import type * as SqsSdk from '@aws-sdk/client-sqs';
 import {
   UnknownQueueError,
   type Bus,
@@ -17,8 +8,8 @@ import {
   type OutgoingEvent,
   type QueueStats,
 } from './bus.ts';
-import { envelopeOfTick, isSchedulerTick } from './scheduler-tick.ts';
 import type { EventEnvelope } from './events.ts';
+import { envelopeOfTick, isSchedulerTick } from './scheduler-tick.ts';
 import type { Topology } from './topology-types.ts';
 
 export interface SqsBusOptions {
@@ -57,21 +48,36 @@ export function awsClientConfig(opts: { region: string; endpoint?: string }) {
  * queues with a redrive policy. Names come from Copilot's injected variables when present, otherwise
  * from the prefix `regi bus provision` used.
  */
+/** The AWS SDK is loaded on first use: processes on the `sql` bus never pay for it. */
+export async function loadAwsSdk(): Promise<{ sns: typeof SnsSdk; sqs: typeof SqsSdk }> {
+  const [sns, sqs] = await Promise.all([import('@aws-sdk/client-sns'), import('@aws-sdk/client-sqs')]);
+  return { sns, sqs };
+}
+
 export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
-  const sns = new SNSClient(awsClientConfig(opts));
-  const sqs = new SQSClient(awsClientConfig(opts));
+  let S!: Awaited<ReturnType<typeof loadAwsSdk>>;
+  let sns!: SnsSdk.SNSClient;
+  let sqs!: SqsSdk.SQSClient;
+  let loading: Promise<void> | undefined;
+  const ready = () =>
+    (loading ??= loadAwsSdk().then((sdk) => {
+      S = sdk;
+      sns = new sdk.sns.SNSClient(awsClientConfig(opts));
+      sqs = new sdk.sqs.SQSClient(awsClientConfig(opts));
+    }));
   const topicArns = new Map<string, string>(Object.entries(opts.topicArns ?? {}));
   const queueUrls = new Map<string, string>();
   const dlqUrls = new Map<string, string>();
   if (opts.ownQueue) queueUrls.set(opts.ownQueue.worker, opts.ownQueue.url);
 
   async function topicArn(family: string): Promise<string> {
+    await ready();
     const cached = topicArns.get(family);
     if (cached) return cached;
     const wanted = topicName(opts.prefix, family);
     let next: string | undefined;
     do {
-      const page = await sns.send(new ListTopicsCommand({ NextToken: next }));
+      const page = await sns.send(new S.sns.ListTopicsCommand({ NextToken: next }));
       for (const t of page.Topics ?? [])
         if (t.TopicArn?.endsWith(`:${wanted}`)) topicArns.set(family, t.TopicArn);
       next = page.NextToken;
@@ -82,25 +88,32 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
   }
 
   async function queueUrl(worker: string): Promise<string> {
+    await ready();
     if (!topology.queues.some((q) => q.worker === worker)) throw new UnknownQueueError(worker);
     const cached = queueUrls.get(worker);
     if (cached) return cached;
-    const res = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName(opts.prefix, worker) }));
+    const res = await sqs.send(new S.sqs.GetQueueUrlCommand({ QueueName: queueName(opts.prefix, worker) }));
     queueUrls.set(worker, res.QueueUrl!);
     return res.QueueUrl!;
   }
 
   /** The DLQ is whatever the queue's RedrivePolicy names. */
   async function dlqUrl(worker: string): Promise<string> {
+    await ready();
     const cached = dlqUrls.get(worker);
     if (cached) return cached;
     const attrs = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: await queueUrl(worker), AttributeNames: ['RedrivePolicy'] }),
+      new S.sqs.GetQueueAttributesCommand({
+        QueueUrl: await queueUrl(worker),
+        AttributeNames: ['RedrivePolicy'],
+      }),
     );
     const policy = attrs.Attributes?.RedrivePolicy;
     if (!policy) throw new Error(`queue of ${worker} has no RedrivePolicy`);
     const arn = (JSON.parse(policy) as { deadLetterTargetArn: string }).deadLetterTargetArn;
-    const res = await sqs.send(new GetQueueUrlCommand({ QueueName: arn.slice(arn.lastIndexOf(':') + 1) }));
+    const res = await sqs.send(
+      new S.sqs.GetQueueUrlCommand({ QueueName: arn.slice(arn.lastIndexOf(':') + 1) }),
+    );
     dlqUrls.set(worker, res.QueueUrl!);
     return res.QueueUrl!;
   }
@@ -121,8 +134,9 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
     signal?: AbortSignal,
     visibility?: number,
   ) {
+    await ready();
     const res = await sqs.send(
-      new ReceiveMessageCommand({
+      new S.sqs.ReceiveMessageCommand({
         QueueUrl: url,
         MaxNumberOfMessages: Math.min(10, Math.max(1, max)),
         WaitTimeSeconds: waitS,
@@ -137,6 +151,7 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
   return {
     kind: 'sqs',
     async publish(events: OutgoingEvent[]) {
+      await ready();
       const published: string[] = [];
       const failed: { eventId: string; error: string }[] = [];
       // Per topic, in order, 10 at a time. After a failure the rest of that topic waits for the next
@@ -149,7 +164,7 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
           for (let i = 0; i < list.length; i += 10) {
             const batch = list.slice(i, i + 10);
             const res = await sns.send(
-              new PublishBatchCommand({
+              new S.sns.PublishBatchCommand({
                 TopicArn: arn,
                 PublishBatchRequestEntries: batch.map((e, n) => ({
                   Id: String(n),
@@ -177,6 +192,7 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
       return { published, failed };
     },
     async receive(queue, { max, waitMs, signal }) {
+      await ready();
       const url = await queueUrl(queue);
       try {
         const msgs = await receiveFrom(url, max, Math.min(20, Math.ceil(waitMs / 1000)), signal);
@@ -191,11 +207,12 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
       }
     },
     async ack(queue, deliveries) {
+      await ready();
       if (deliveries.length === 0) return;
       const url = await queueUrl(queue);
       for (let i = 0; i < deliveries.length; i += 10) {
         const res = await sqs.send(
-          new DeleteMessageBatchCommand({
+          new S.sqs.DeleteMessageBatchCommand({
             QueueUrl: url,
             Entries: deliveries.slice(i, i + 10).map((d, n) => ({ Id: String(n), ReceiptHandle: d.handle })),
           }),
@@ -205,8 +222,9 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
       }
     },
     async retryLater(queue, d, delayMs) {
+      await ready();
       await sqs.send(
-        new ChangeMessageVisibilityCommand({
+        new S.sqs.ChangeMessageVisibilityCommand({
           QueueUrl: await queueUrl(queue),
           ReceiptHandle: d.handle,
           VisibilityTimeout: Math.min(43_200, Math.round(delayMs / 1000)),
@@ -214,8 +232,9 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
       );
     },
     async extendVisibility(queue, d, seconds) {
+      await ready();
       await sqs.send(
-        new ChangeMessageVisibilityCommand({
+        new S.sqs.ChangeMessageVisibilityCommand({
           QueueUrl: await queueUrl(queue),
           ReceiptHandle: d.handle,
           VisibilityTimeout: seconds,
@@ -223,9 +242,10 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
       );
     },
     async stats() {
+      await ready();
       const count = async (url: string) => {
         const a = await sqs.send(
-          new GetQueueAttributesCommand({
+          new S.sqs.GetQueueAttributesCommand({
             QueueUrl: url,
             AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
           }),
@@ -249,6 +269,7 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
       );
     },
     async listDeadLetters(queue, limit) {
+      await ready();
       const url = await dlqUrl(queue);
       const out: DeadLetter[] = [];
       const seen = new Set<string>();
@@ -279,7 +300,11 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
           handles.map((h) =>
             sqs
               .send(
-                new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: h, VisibilityTimeout: 0 }),
+                new S.sqs.ChangeMessageVisibilityCommand({
+                  QueueUrl: url,
+                  ReceiptHandle: h,
+                  VisibilityTimeout: 0,
+                }),
               )
               .catch(() => {}),
           ),
@@ -288,6 +313,7 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
       return out;
     },
     async redrive(queue, eventIds) {
+      await ready();
       const from = await dlqUrl(queue);
       const to = await queueUrl(queue);
       const wanted = eventIds ? new Set(eventIds) : undefined;
@@ -303,7 +329,7 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
           if (wanted && !wanted.has(envelope.id)) {
             skipped.add(m.MessageId!);
             await sqs.send(
-              new ChangeMessageVisibilityCommand({
+              new S.sqs.ChangeMessageVisibilityCommand({
                 QueueUrl: from,
                 ReceiptHandle: m.ReceiptHandle!,
                 VisibilityTimeout: 0,
@@ -314,20 +340,22 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
           // A fresh dedup id: the original one may still be inside SQS's 5-minute dedup window. The
           // consumer's inbox keeps a redelivered event from applying twice anyway.
           await sqs.send(
-            new SendMessageCommand({
+            new S.sqs.SendMessageCommand({
               QueueUrl: to,
               MessageBody: JSON.stringify(envelope),
               MessageGroupId: envelope.key,
               MessageDeduplicationId: `${envelope.id}.r${Date.now().toString(36)}`,
             }),
           );
-          await sqs.send(new DeleteMessageCommand({ QueueUrl: from, ReceiptHandle: m.ReceiptHandle! }));
+          await sqs.send(new S.sqs.DeleteMessageCommand({ QueueUrl: from, ReceiptHandle: m.ReceiptHandle! }));
           moved++;
         }
       }
       return moved;
     },
     async close() {
+      if (!loading) return;
+      await loading;
       sns.destroy();
       sqs.destroy();
     },

@@ -127,7 +127,7 @@ export function defineWorker(spec: WorkerSpec): Workload {
       });
       log.info(
         { queue: spec.name, bus: bus.kind, handlers: spec.handlers.map((h) => h.name) },
-        `${spec.name} consuming`,
+        `${spec.name} started: consuming its queue`,
       );
       const background = spec.background?.(p, log);
       return {

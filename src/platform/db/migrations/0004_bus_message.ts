@@ -23,4 +23,5 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('bus_message')
     .columns(['queue', 'group_key', 'id'])
     .execute();
+  await db.schema.createIndex('bus_message_queue_order').on('bus_message').columns(['queue', 'id']).execute();
 }
