@@ -96,7 +96,12 @@ export function startConsumer(o: ConsumerOptions): Consumer {
           .executeTakeFirst();
         if (seen) return false;
         for (const h of handlers)
-          await h.handle(tx, event, { log, cache: o.cache, config, afterCommit: (fn) => afterCommit.push(fn) });
+          await h.handle(tx, event, {
+            log,
+            cache: o.cache,
+            config,
+            afterCommit: (fn) => afterCommit.push(fn),
+          });
         await tx
           .insertInto('bus_inbox')
           .values({ consumer, event_id: env.id, handled_at: toDbTime(new Date()) })
