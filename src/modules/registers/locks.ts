@@ -9,9 +9,10 @@ import '../tenancy/tables.ts';
 
 /*
  * Row locks taken with a version bump (an UPDATE), which both dialects support: SQLite has no
- * SELECT ... FOR UPDATE, and on MySQL an UPDATE as the first statement of a transaction also means
- * the reads that follow see what was committed before the lock was granted. Order: store day,
- * then register — every command takes them in this order, so they cannot deadlock each other.
+ * SELECT ... FOR UPDATE. On MySQL (REPEATABLE READ) a transaction's first plain SELECT fixes its
+ * snapshot, so commands take every lock before their first read: then the reads see everything
+ * committed before the locks were granted. Order: store day, then register — every command takes
+ * them in this order, so they cannot deadlock each other.
  */
 
 export async function lockStoreDay(tx: Tx, ctx: CashActor) {
@@ -33,6 +34,13 @@ export async function lockStoreDay(tx: Tx, ctx: CashActor) {
     .set({ lock_version: sql`lock_version + 1` })
     .where('store_id', '=', ctx.storeId)
     .execute();
+}
+
+/**
+ * Read only after every lock is held: on MySQL the first plain SELECT of a transaction fixes its
+ * snapshot, and a snapshot taken before a lock wait would miss what the lock holder committed.
+ */
+export async function readStoreDay(tx: Tx, ctx: CashActor) {
   return tx
     .selectFrom('store_business_day')
     .select(['status', 'business_date', 'opened_at'])

@@ -369,6 +369,41 @@ describe.each(testDialects())('registers and cash on %s', (dialect) => {
     expect(state.figures.expected).toBe(final);
   });
 
+  it('makes a close wait for a sale in progress on the register and count it', async () => {
+    const s = await newStore();
+    expect((await open(owner, s.url(s.primary), { '1000': 10 })).statusCode).toBe(201);
+    let locked!: () => void;
+    const saleHasLock = new Promise<void>((resolve) => (locked = resolve));
+    const sale = withTransaction(t.db, async (tx) => {
+      await assertRegisterOpen(tx, s.ctx, s.primary);
+      locked();
+      await new Promise((r) => setTimeout(r, 300));
+      await recordCashMovement(tx, s.ctx, {
+        registerId: s.primary,
+        kind: 'sale',
+        amount: 1_500,
+        sourceKind: 'sale',
+        sourceId: 1,
+      });
+    });
+    await saleHasLock;
+    const closing = close(owner, s.url(s.primary), { '1000': 11, '500': 1 }, 10_000);
+    await sale;
+    const closed = await closing;
+    expect(closed.statusCode).toBe(201);
+    expect(closed.json()).toMatchObject({ expected: 11_500, difference: 0, figures: { cashSales: 1_500 } });
+    await expect(
+      withTransaction(t.db, (tx) =>
+        recordCashMovement(tx, s.ctx, {
+          registerId: s.primary,
+          kind: 'sale',
+          amount: 100,
+          sourceKind: 'sale',
+        }),
+      ),
+    ).rejects.toMatchObject({ status: 409, code: 'register_closed' });
+  });
+
   it('refuses cash out beyond the drawer, money on a closed register, and a bad count', async () => {
     const s = await newStore();
     const closedMove = await move(owner, s.url(s.primary), 'in', 100);

@@ -17,7 +17,7 @@ import {
 import { registerClosed, registerOpened } from './events.ts';
 import { cashMethodTotals, summarizeMovements, type SettlementFigures } from './figures.ts';
 import { recordCashMovement } from './ledger.ts';
-import { lockRegister, lockStoreDay, registerOf } from './locks.ts';
+import { lockRegister, lockStoreDay, readStoreDay, registerOf } from './locks.ts';
 import { salesByMethodSource } from './sales-source.ts';
 import type { SettlementKind } from './tables.ts';
 import './tables.ts';
@@ -209,8 +209,9 @@ export async function openRegister(
 ): Promise<Outcome<SettlementView>> {
   const count = checkedCount(input.count);
   return withTransaction(db, async (tx) => {
-    const day = await lockStoreDay(tx, ctx);
+    await lockStoreDay(tx, ctx);
     const state = await lockRegister(tx, ctx, registerId);
+    const day = await readStoreDay(tx, ctx);
     const earlier = await replay(tx, ctx, registerId, 'open', input.idempotencyKey);
     if (earlier) return { value: earlier, replayed: true };
     const register = await registerOf(tx, ctx, registerId);
@@ -371,13 +372,14 @@ export async function closeRegister(
     if (state.status !== 'open') throw new RegisterAlreadyClosedError(registerId);
     if (register.primary) {
       const others = await tx
-        .selectFrom('register_cash')
-        .select('register_id')
-        .where('store_id', '=', ctx.storeId)
-        .where('status', '=', 'open')
-        .where('register_id', '!=', registerId)
+        .selectFrom('register as r')
+        .innerJoin('register_cash as c', 'c.register_id', 'r.id')
+        .select('r.id')
+        .where('r.store_id', '=', ctx.storeId)
+        .where('c.status', '=', 'open')
+        .where('r.id', '!=', registerId)
         .execute();
-      if (others.length) throw new OtherRegistersOpenError(others.map((o) => Number(o.register_id)));
+      if (others.length) throw new OtherRegistersOpenError(others.map((o) => Number(o.id)));
     }
     const figures = await sessionFigures(tx, ctx, registerId, state, now);
     const check = checkCash(figures.expected, count);

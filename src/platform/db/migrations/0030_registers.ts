@@ -27,7 +27,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('seq', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('lock_version', 'bigint', (c) => c.notNull().defaultTo(0))
     .execute();
-  await db.schema.createIndex('register_cash_store').on('register_cash').columns(['store_id', 'status']).execute();
+  // No secondary index on register_cash: every hot UPDATE finds its row by primary key, and a
+  // (store_id, status) index let MariaDB plan those updates through it, locking index entries and
+  // the primary row in opposite orders (deadlocks between concurrent cash movements). Per-store
+  // lookups go through `register` (indexed by store) and join here by primary key.
 
   await withId(db, createTable(db, 'cash_movement'))
     .addColumn('corporation_id', 'bigint', (c) => c.notNull())
