@@ -19,7 +19,10 @@ export default defineWebApp({
         cache: p.cache,
         scopeOf: (request) => {
           const { session } = staffPrincipal(request);
-          return { corporationId: session.corporationId, storeId: session.mode === 'sales' ? session.storeId : null };
+          return {
+            corporationId: session.corporationId,
+            storeId: session.mode === 'sales' ? session.storeId : null,
+          };
         },
       }),
   ],
