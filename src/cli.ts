@@ -128,8 +128,10 @@ async function runOne(name: string, args: string[]) {
 async function dlq(args: string[]) {
   const [sub, queue, ...flags] = args;
   const flag = (name: string) => flags.flatMap((f, i) => (f === name && flags[i + 1] ? [flags[i + 1]!] : []));
-  if (sub !== 'ls' && sub !== 'show' && sub !== 'redrive') fail('dlq needs a subcommand: ls | show <queue> | redrive <queue>', 2);
-  if (sub !== 'ls' && !queue) fail(`dlq ${sub} needs a queue: ${topology.queues.map((q) => q.worker).join(', ')}`, 2);
+  if (sub !== 'ls' && sub !== 'show' && sub !== 'redrive')
+    fail('dlq needs a subcommand: ls | show <queue> | redrive <queue>', 2);
+  if (sub !== 'ls' && !queue)
+    fail(`dlq ${sub} needs a queue: ${topology.queues.map((q) => q.worker).join(', ')}`, 2);
   await withPlatform('split', 'dlq', async (p) => {
     try {
       if (sub === 'ls') {
@@ -137,7 +139,8 @@ async function dlq(args: string[]) {
       } else if (sub === 'show') {
         const limit = Number(flag('--limit')[0] ?? 20);
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000) fail('--limit must be 1..1000', 2);
-        for (const d of await p.bus.listDeadLetters(queue!, limit)) process.stdout.write(JSON.stringify(d) + '\n');
+        for (const d of await p.bus.listDeadLetters(queue!, limit))
+          process.stdout.write(JSON.stringify(d) + '\n');
       } else {
         const ids = flag('--id');
         const n = await p.bus.redrive(queue!, ids.length ? ids : undefined);

@@ -13,7 +13,9 @@ export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 export function buildTopology(
   events: readonly EventDefinition[],
   consumers: Partial<Record<WorkerName, readonly EventHandler[]>>,
-  queueSettings: Partial<Record<WorkerName, Partial<Pick<QueueDeclaration, 'visibilityTimeoutSeconds'>>>> = {},
+  queueSettings: Partial<
+    Record<WorkerName, Partial<Pick<QueueDeclaration, 'visibilityTimeoutSeconds'>>>
+  > = {},
 ): Topology {
   const families = [...new Set(events.map((e) => e.family))].sort();
   const known = new Set(events.map((e) => e.type));
@@ -30,7 +32,8 @@ export function buildTopology(
       subscriptions: [...byFamily.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([family, types]) => ({ family, types: [...types].sort() })),
-      visibilityTimeoutSeconds: queueSettings[worker]?.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_S,
+      visibilityTimeoutSeconds:
+        queueSettings[worker]?.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_S,
       maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT,
     });
   }

@@ -38,7 +38,9 @@ export function retryDelayMs(receiveCount: number, baseMs: number, maxMs: number
 
 function isDuplicateKey(err: unknown): boolean {
   const e = err as { code?: string; errno?: number };
-  return e?.errno === 1062 || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return (
+    e?.errno === 1062 || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
 }
 
 /**
@@ -53,7 +55,13 @@ export function startConsumer(o: ConsumerOptions): Consumer {
   const byType = new Map<string, EventHandler[]>();
   for (const h of o.handlers) byType.set(h.type, [...(byType.get(h.type) ?? []), h]);
   const stopping = new AbortController();
-  const stats = { handled: 0, duplicates: 0, failed: 0, lastPollOk: Date.now(), lastError: null as string | null };
+  const stats = {
+    handled: 0,
+    duplicates: 0,
+    failed: 0,
+    lastPollOk: Date.now(),
+    lastError: null as string | null,
+  };
 
   /** True when the message is done (handled now or before) and may be acknowledged. */
   async function handleOne(d: Delivery): Promise<boolean> {
@@ -63,7 +71,9 @@ export function startConsumer(o: ConsumerOptions): Consumer {
     const afterCommit: (() => Promise<void>)[] = [];
     const extendEvery = Math.max(1, o.queue.visibilityTimeoutSeconds / 2) * 1000;
     const extender = setInterval(() => {
-      o.bus.extendVisibility(consumer, d, o.queue.visibilityTimeoutSeconds).catch((err) => log.warn({ err }, 'could not extend visibility'));
+      o.bus
+        .extendVisibility(consumer, d, o.queue.visibilityTimeoutSeconds)
+        .catch((err) => log.warn({ err }, 'could not extend visibility'));
     }, extendEvery);
     try {
       const handlers = byType.get(env.type);
@@ -78,8 +88,12 @@ export function startConsumer(o: ConsumerOptions): Consumer {
           .where('event_id', '=', env.id)
           .executeTakeFirst();
         if (seen) return false;
-        for (const h of handlers) await h.handle(tx, event, { log, cache: o.cache, afterCommit: (fn) => afterCommit.push(fn) });
-        await tx.insertInto('bus_inbox').values({ consumer, event_id: env.id, handled_at: toDbTime(new Date()) }).execute();
+        for (const h of handlers)
+          await h.handle(tx, event, { log, cache: o.cache, afterCommit: (fn) => afterCommit.push(fn) });
+        await tx
+          .insertInto('bus_inbox')
+          .values({ consumer, event_id: env.id, handled_at: toDbTime(new Date()) })
+          .execute();
         return true;
       }).catch((err: unknown) => {
         // Two deliveries of one event raced; the other one committed the effects.
@@ -89,7 +103,8 @@ export function startConsumer(o: ConsumerOptions): Consumer {
       if (applied) {
         stats.handled++;
         log.info({ lagMs }, 'event handled');
-        for (const fn of afterCommit) await fn().catch((err: unknown) => log.warn({ err }, 'after-commit action failed'));
+        for (const fn of afterCommit)
+          await fn().catch((err: unknown) => log.warn({ err }, 'after-commit action failed'));
       } else {
         stats.duplicates++;
         log.info({ lagMs }, 'event already handled; acknowledging the repeat');
@@ -101,7 +116,9 @@ export function startConsumer(o: ConsumerOptions): Consumer {
       const delay = retryDelayMs(d.receiveCount, o.retryBaseMs, o.retryMaxMs);
       const last = d.receiveCount >= o.queue.maxReceiveCount;
       log.error({ err, retryInMs: delay, deadLetterNext: last }, 'event handler failed');
-      await o.bus.retryLater(consumer, d, delay, (err as Error).message).catch((e: unknown) => log.warn({ err: e }, 'could not delay the retry'));
+      await o.bus
+        .retryLater(consumer, d, delay, (err as Error).message)
+        .catch((e: unknown) => log.warn({ err: e }, 'could not delay the retry'));
       return false;
     } finally {
       clearInterval(extender);
@@ -115,7 +132,14 @@ export function startConsumer(o: ConsumerOptions): Consumer {
       if (await handleOne(d)) done.push(d);
       else {
         for (const rest of group.slice(i + 1))
-          await o.bus.retryLater(consumer, rest, retryDelayMs(d.receiveCount, o.retryBaseMs, o.retryMaxMs), 'held back behind a failed message of its key').catch(() => {});
+          await o.bus
+            .retryLater(
+              consumer,
+              rest,
+              retryDelayMs(d.receiveCount, o.retryBaseMs, o.retryMaxMs),
+              'held back behind a failed message of its key',
+            )
+            .catch(() => {});
         break;
       }
     }
@@ -126,7 +150,11 @@ export function startConsumer(o: ConsumerOptions): Consumer {
     while (!stopping.signal.aborted) {
       let batch: Delivery[];
       try {
-        batch = await o.bus.receive(consumer, { max: Math.min(10, o.concurrency * 2), waitMs: o.waitMs ?? 10_000, signal: stopping.signal });
+        batch = await o.bus.receive(consumer, {
+          max: Math.min(10, o.concurrency * 2),
+          waitMs: o.waitMs ?? 10_000,
+          signal: stopping.signal,
+        });
         stats.lastPollOk = Date.now();
       } catch (err) {
         stats.lastError = (err as Error).message;
@@ -144,7 +172,9 @@ export function startConsumer(o: ConsumerOptions): Consumer {
           for (let g = queue.shift(); g; g = queue.shift()) acks.push(...(await handleGroup(g)));
         }),
       );
-      await o.bus.ack(consumer, acks).catch((err: unknown) => o.log.warn({ err }, 'ack failed; the inbox will absorb the redelivery'));
+      await o.bus
+        .ack(consumer, acks)
+        .catch((err: unknown) => o.log.warn({ err }, 'ack failed; the inbox will absorb the redelivery'));
     }
   })();
 

@@ -36,7 +36,12 @@ export interface EventDefinition<T = unknown> {
   version: number;
   schema: z.ZodType<T>;
   /** Builds a validated envelope with a fresh id and the current time. */
-  build(input: { corporationId: number | null; storeId: number | null; key: string; data: T }): EventEnvelope<T>;
+  build(input: {
+    corporationId: number | null;
+    storeId: number | null;
+    key: string;
+    data: T;
+  }): EventEnvelope<T>;
 }
 
 const registry = new Map<string, EventDefinition>();

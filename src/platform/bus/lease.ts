@@ -8,7 +8,12 @@ import './tables.ts';
  * (heartbeat); anyone may take it once it has expired. Times are the processes' clocks (NTP-synced
  * containers), so the lease should be several seconds longer than any plausible skew.
  */
-export async function tryAcquireLease(db: Db | Tx, name: string, holder: string, leaseMs: number): Promise<boolean> {
+export async function tryAcquireLease(
+  db: Db | Tx,
+  name: string,
+  holder: string,
+  leaseMs: number,
+): Promise<boolean> {
   const now = new Date();
   await db
     .insertInto('bus_lease')
@@ -27,7 +32,12 @@ export async function tryAcquireLease(db: Db | Tx, name: string, holder: string,
 }
 
 /** Extends the lease if `holder` still holds it; false when it was lost (expired and taken, or released). */
-export async function renewLease(db: Db | Tx, name: string, holder: string, leaseMs: number): Promise<boolean> {
+export async function renewLease(
+  db: Db | Tx,
+  name: string,
+  holder: string,
+  leaseMs: number,
+): Promise<boolean> {
   const now = new Date();
   const res = await db
     .updateTable('bus_lease')
@@ -40,10 +50,22 @@ export async function renewLease(db: Db | Tx, name: string, holder: string, leas
 }
 
 export async function releaseLease(db: Db, name: string, holder: string): Promise<void> {
-  await db.updateTable('bus_lease').set({ holder: null, expires_at: null }).where('name', '=', name).where('holder', '=', holder).execute();
+  await db
+    .updateTable('bus_lease')
+    .set({ holder: null, expires_at: null })
+    .where('name', '=', name)
+    .where('holder', '=', holder)
+    .execute();
 }
 
-export async function leaseHolder(db: Db, name: string): Promise<{ holder: string | null; expiresAt: string | null }> {
-  const row = await db.selectFrom('bus_lease').select(['holder', 'expires_at']).where('name', '=', name).executeTakeFirst();
+export async function leaseHolder(
+  db: Db,
+  name: string,
+): Promise<{ holder: string | null; expiresAt: string | null }> {
+  const row = await db
+    .selectFrom('bus_lease')
+    .select(['holder', 'expires_at'])
+    .where('name', '=', name)
+    .executeTakeFirst();
   return { holder: row?.holder ?? null, expiresAt: row?.expires_at ?? null };
 }

@@ -28,7 +28,14 @@ export function operationsRoutes(o: { bus: Bus }): FastifyPluginAsync {
           response: {
             200: z.object({
               bus: z.enum(['sql', 'sqs']),
-              queues: z.array(z.object({ queue: z.string(), depth: z.number(), inFlight: z.number(), deadLetters: z.number() })),
+              queues: z.array(
+                z.object({
+                  queue: z.string(),
+                  depth: z.number(),
+                  inFlight: z.number(),
+                  deadLetters: z.number(),
+                }),
+              ),
             }),
           },
         },

@@ -35,8 +35,8 @@ export async function provisionBus(
     const queues: string[] = [];
     for (const q of topology.queues) {
       const arnOf = async (url: string) =>
-        (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!
-          .QueueArn!;
+        (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] })))
+          .Attributes!.QueueArn!;
       const dlq = await sqs.send(
         new CreateQueueCommand({
           QueueName: dlqQueueName(opts.prefix, q.worker),

@@ -84,11 +84,19 @@ export function startRelay(o: RelayOptions): Relay {
       .limit(o.batchSize)
       .execute();
     if (rows.length === 0) return 0;
-    const events = rows.map((r) => ({ topic: r.topic, envelope: JSON.parse(r.body) as EventEnvelope, id: Number(r.id) }));
+    const events = rows.map((r) => ({
+      topic: r.topic,
+      envelope: JSON.parse(r.body) as EventEnvelope,
+      id: Number(r.id),
+    }));
     const markSent = async (tx: Parameters<Parameters<typeof withTransaction>[1]>[0], ids: number[]) => {
       if (!(await renewLease(tx, RELAY_LEASE, holder, o.leaseMs))) throw new LeaseLost();
       if (ids.length > 0)
-        await tx.updateTable('outbox').set({ sent_at: toDbTime(new Date()) }).where('id', 'in', ids).execute();
+        await tx
+          .updateTable('outbox')
+          .set({ sent_at: toDbTime(new Date()) })
+          .where('id', 'in', ids)
+          .execute();
     };
     let sent: number[];
     if (o.bus.kind === 'sql') {
@@ -107,7 +115,10 @@ export function startRelay(o: RelayOptions): Relay {
       await withTransaction(o.db, (tx) => markSent(tx, ids));
       if (res.failed.length > 0) {
         lastError = res.failed[0]!.error;
-        o.log.warn({ failed: res.failed.length, first: res.failed[0] }, 'bus refused some events; they are retried');
+        o.log.warn(
+          { failed: res.failed.length, first: res.failed[0] },
+          'bus refused some events; they are retried',
+        );
       }
       sent = ids;
     }
@@ -122,7 +133,13 @@ export function startRelay(o: RelayOptions): Relay {
     const before = toDbTime(new Date(Date.now() - o.retentionMs));
     for (;;) {
       const ids = (
-        await o.db.selectFrom('outbox').select('id').where('sent_at', '<', before).orderBy('id').limit(1000).execute()
+        await o.db
+          .selectFrom('outbox')
+          .select('id')
+          .where('sent_at', '<', before)
+          .orderBy('id')
+          .limit(1000)
+          .execute()
       ).map((r) => Number(r.id));
       if (ids.length === 0) break;
       await o.db.deleteFrom('outbox').where('id', 'in', ids).execute();

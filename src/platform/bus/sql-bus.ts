@@ -59,7 +59,11 @@ export function createSqlBus(db: Db, topology: Topology, opts: { pollMs: number 
     const target = tx ?? db;
     // Dedup on (queue, event id): a relay that re-sends after a crash adds nothing.
     for (let i = 0; i < rows.length; i += 200)
-      await target.insertInto('bus_message').values(rows.slice(i, i + 200)).orIgnore().execute();
+      await target
+        .insertInto('bus_message')
+        .values(rows.slice(i, i + 200))
+        .orIgnore()
+        .execute();
     const queues = new Set(rows.map((r) => r.queue));
     const notify = () => queues.forEach((q) => wake.emit(q));
     // Woken receivers must see the rows: with a caller's transaction, wait a moment for its commit.
@@ -79,7 +83,9 @@ export function createSqlBus(db: Db, topology: Topology, opts: { pollMs: number 
       order by m.id
       limit ${max}`.execute(db);
     if (heads.rows.length === 0) return [];
-    const exhausted = heads.rows.filter((r) => r.receive_count >= decl.maxReceiveCount).map((r) => Number(r.id));
+    const exhausted = heads.rows
+      .filter((r) => r.receive_count >= decl.maxReceiveCount)
+      .map((r) => Number(r.id));
     const fresh = heads.rows.filter((r) => r.receive_count < decl.maxReceiveCount).map((r) => Number(r.id));
     if (exhausted.length > 0)
       await db
@@ -140,7 +146,12 @@ export function createSqlBus(db: Db, topology: Topology, opts: { pollMs: number 
     async ack(queue, deliveries) {
       for (const d of deliveries) {
         const { id, receipt } = parseHandle(d.handle);
-        await db.deleteFrom('bus_message').where('id', '=', id).where('queue', '=', queue).where('receipt', '=', receipt).execute();
+        await db
+          .deleteFrom('bus_message')
+          .where('id', '=', id)
+          .where('queue', '=', queue)
+          .where('receipt', '=', receipt)
+          .execute();
       }
     },
     async retryLater(queue, d, delayMs, error) {
@@ -168,10 +179,16 @@ export function createSqlBus(db: Db, topology: Topology, opts: { pollMs: number 
       const now = toDbTime(new Date());
       const rows = await db
         .selectFrom('bus_message')
-        .select(['queue', sql<number>`count(*)`.as('total'), sql<number>`sum(case when visible_at > ${now} then 1 else 0 end)`.as('hidden')])
+        .select([
+          'queue',
+          sql<number>`count(*)`.as('total'),
+          sql<number>`sum(case when visible_at > ${now} then 1 else 0 end)`.as('hidden'),
+        ])
         .groupBy('queue')
         .execute();
-      const by = new Map(rows.map((r) => [r.queue, { total: Number(r.total), hidden: Number(r.hidden ?? 0) }]));
+      const by = new Map(
+        rows.map((r) => [r.queue, { total: Number(r.total), hidden: Number(r.hidden ?? 0) }]),
+      );
       return topology.queues.map((q): QueueStats => {
         const live = by.get(q.worker) ?? { total: 0, hidden: 0 };
         return {

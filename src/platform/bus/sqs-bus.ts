@@ -9,7 +9,14 @@ import {
   SQSClient,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { UnknownQueueError, type Bus, type DeadLetter, type Delivery, type OutgoingEvent, type QueueStats } from './bus.ts';
+import {
+  UnknownQueueError,
+  type Bus,
+  type DeadLetter,
+  type Delivery,
+  type OutgoingEvent,
+  type QueueStats,
+} from './bus.ts';
 import type { EventEnvelope } from './events.ts';
 import type { Topology } from './topology-types.ts';
 
@@ -36,7 +43,9 @@ export function awsClientConfig(opts: { region: string; endpoint?: string }) {
       ? {
           endpoint: opts.endpoint,
           // Local emulators accept any credentials; real AWS uses the default provider chain.
-          ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+          ...(process.env.AWS_ACCESS_KEY_ID
+            ? {}
+            : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
         }
       : {}),
   };
@@ -62,7 +71,8 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
     let next: string | undefined;
     do {
       const page = await sns.send(new ListTopicsCommand({ NextToken: next }));
-      for (const t of page.Topics ?? []) if (t.TopicArn?.endsWith(`:${wanted}`)) topicArns.set(family, t.TopicArn);
+      for (const t of page.Topics ?? [])
+        if (t.TopicArn?.endsWith(`:${wanted}`)) topicArns.set(family, t.TopicArn);
       next = page.NextToken;
     } while (next && !topicArns.has(family));
     const arn = topicArns.get(family);
@@ -97,10 +107,18 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
   const parseBody = (body: string): EventEnvelope => {
     const parsed = JSON.parse(body) as EventEnvelope & { Type?: string; Message?: string };
     // Raw delivery is provisioned; an SNS notification wrapper is unwrapped in case it is not.
-    return parsed.Type === 'Notification' && parsed.Message ? (JSON.parse(parsed.Message) as EventEnvelope) : parsed;
+    return parsed.Type === 'Notification' && parsed.Message
+      ? (JSON.parse(parsed.Message) as EventEnvelope)
+      : parsed;
   };
 
-  async function receiveFrom(url: string, max: number, waitS: number, signal?: AbortSignal, visibility?: number) {
+  async function receiveFrom(
+    url: string,
+    max: number,
+    waitS: number,
+    signal?: AbortSignal,
+    visibility?: number,
+  ) {
     const res = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: url,
@@ -147,7 +165,8 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
               else published.push(e.envelope.id);
             }
             if (bad.size > 0) {
-              for (const e of list.slice(i + 10)) failed.push({ eventId: e.envelope.id, error: 'held back after a failure' });
+              for (const e of list.slice(i + 10))
+                failed.push({ eventId: e.envelope.id, error: 'held back after a failure' });
               return;
             }
           }
@@ -159,13 +178,11 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
       const url = await queueUrl(queue);
       try {
         const msgs = await receiveFrom(url, max, Math.min(20, Math.ceil(waitMs / 1000)), signal);
-        return msgs.map(
-          (m): Delivery => ({
-            envelope: parseBody(m.Body ?? '{}'),
-            receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 1),
-            handle: m.ReceiptHandle!,
-          }),
-        );
+        return msgs.map((m): Delivery => ({
+          envelope: parseBody(m.Body ?? '{}'),
+          receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 1),
+          handle: m.ReceiptHandle!,
+        }));
       } catch (err) {
         if (signal?.aborted) return [];
         throw err;
@@ -181,7 +198,8 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
             Entries: deliveries.slice(i, i + 10).map((d, n) => ({ Id: String(n), ReceiptHandle: d.handle })),
           }),
         );
-        if (res.Failed?.length) throw new Error(`SQS did not delete ${res.Failed.length} message(s): ${res.Failed[0]?.Message}`);
+        if (res.Failed?.length)
+          throw new Error(`SQS did not delete ${res.Failed.length} message(s): ${res.Failed[0]?.Message}`);
       }
     },
     async retryLater(queue, d, delayMs) {
@@ -195,7 +213,11 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
     },
     async extendVisibility(queue, d, seconds) {
       await sqs.send(
-        new ChangeMessageVisibilityCommand({ QueueUrl: await queueUrl(queue), ReceiptHandle: d.handle, VisibilityTimeout: seconds }),
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: await queueUrl(queue),
+          ReceiptHandle: d.handle,
+          VisibilityTimeout: seconds,
+        }),
       );
     },
     async stats() {
@@ -215,7 +237,12 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
         topology.queues.map(async (q): Promise<QueueStats> => {
           const live = await count(await queueUrl(q.worker));
           const dead = await count(await dlqUrl(q.worker));
-          return { queue: q.worker, depth: live.visible, inFlight: live.hidden, deadLetters: dead.visible + dead.hidden };
+          return {
+            queue: q.worker,
+            depth: live.visible,
+            inFlight: live.hidden,
+            deadLetters: dead.visible + dead.hidden,
+          };
         }),
       );
     },
@@ -248,7 +275,11 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
       } finally {
         await Promise.all(
           handles.map((h) =>
-            sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: h, VisibilityTimeout: 0 })).catch(() => {}),
+            sqs
+              .send(
+                new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: h, VisibilityTimeout: 0 }),
+              )
+              .catch(() => {}),
           ),
         );
       }
@@ -261,13 +292,21 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
       let moved = 0;
       const skipped = new Set<string>();
       for (;;) {
-        const msgs = (await receiveFrom(from, 10, 0, undefined, 30)).filter((m) => !skipped.has(m.MessageId!));
+        const msgs = (await receiveFrom(from, 10, 0, undefined, 30)).filter(
+          (m) => !skipped.has(m.MessageId!),
+        );
         if (msgs.length === 0) break;
         for (const m of msgs) {
           const envelope = parseBody(m.Body ?? '{}');
           if (wanted && !wanted.has(envelope.id)) {
             skipped.add(m.MessageId!);
-            await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: from, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
+            await sqs.send(
+              new ChangeMessageVisibilityCommand({
+                QueueUrl: from,
+                ReceiptHandle: m.ReceiptHandle!,
+                VisibilityTimeout: 0,
+              }),
+            );
             continue;
           }
           // A fresh dedup id: the original one may still be inside SQS's 5-minute dedup window. The

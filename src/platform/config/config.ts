@@ -65,7 +65,10 @@ export const configVariables = {
     doc: 'SNS/SQS endpoint override, e.g. a local emulator. Unset: the regional AWS endpoint.',
   },
   BUS_RESOURCE_PREFIX: {
-    schema: z.string().regex(/^[A-Za-z0-9_-]{0,40}$/).default('regi-'),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{0,40}$/)
+      .default('regi-'),
     doc: 'Prefix of topic and queue names created by `regi bus provision` and resolved when Copilot injects none.',
   },
   COPILOT_SNS_TOPIC_ARNS: {
@@ -109,7 +112,12 @@ export const configVariables = {
     doc: 'How often the active relay renews its lease and a standby tries to take it (keep well under `RELAY_LEASE_MS`).',
   },
   BUS_RETENTION_HOURS: {
-    schema: z.coerce.number().int().min(1).max(24 * 365).default(168),
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365)
+      .default(168),
     doc: 'Sent outbox rows and inbox records older than this are deleted by the relay.',
   },
   WORKER_CONCURRENCY: {
@@ -118,7 +126,7 @@ export const configVariables = {
   },
   WORKER_RETRY_BASE_MS: {
     schema: z.coerce.number().int().min(0).max(600000).default(2000),
-    doc: 'First retry delay of a failed message; doubles per attempt up to `WORKER_RETRY_MAX_MS`; after the queue\'s maxReceiveCount it goes to the DLQ.',
+    doc: "First retry delay of a failed message; doubles per attempt up to `WORKER_RETRY_MAX_MS`; after the queue's maxReceiveCount it goes to the DLQ.",
   },
   WORKER_RETRY_MAX_MS: {
     schema: z.coerce.number().int().min(0).max(43200000).default(300000),

@@ -33,7 +33,11 @@ export interface Principal {
  */
 export interface Authenticator {
   authenticate(request: FastifyRequest): Promise<Principal | null>;
-  authorize(request: FastifyRequest, principal: Principal, access: Exclude<RouteAccess, 'public'>): Promise<void>;
+  authorize(
+    request: FastifyRequest,
+    principal: Principal,
+    access: Exclude<RouteAccess, 'public'>,
+  ): Promise<void>;
 }
 
 export class UnauthenticatedError extends AppError {

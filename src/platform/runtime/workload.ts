@@ -96,7 +96,9 @@ export function defineWorker(spec: WorkerSpec): Workload {
       const declared = queue.subscriptions.flatMap((s) => s.types).sort();
       const handled = [...new Set(spec.handlers.map((h) => h.type))].sort();
       if (declared.join() !== handled.join())
-        throw new Error(`${spec.name} handles [${handled.join()}] but its queue subscribes to [${declared.join()}]`);
+        throw new Error(
+          `${spec.name} handles [${handled.join()}] but its queue subscribes to [${declared.join()}]`,
+        );
       const bus = p.config.BUS === 'sql' ? p.bus : openBus(p.config, p.db.db, topology, spec.name);
       const consumer = startConsumer({
         queue,
@@ -109,7 +111,10 @@ export function defineWorker(spec: WorkerSpec): Workload {
         retryBaseMs: p.config.WORKER_RETRY_BASE_MS,
         retryMaxMs: p.config.WORKER_RETRY_MAX_MS,
       });
-      log.info({ queue: spec.name, bus: bus.kind, handlers: spec.handlers.map((h) => h.name) }, `${spec.name} consuming`);
+      log.info(
+        { queue: spec.name, bus: bus.kind, handlers: spec.handlers.map((h) => h.name) },
+        `${spec.name} consuming`,
+      );
       return {
         checks: consumer.checks,
         stop: async () => {

@@ -24,5 +24,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('item', 'varchar(200)', (c) => c.notNull())
     .addColumn('message', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('task_item_error_task').on('task_item_error').columns(['task_id', 'id']).execute();
+  await db.schema
+    .createIndex('task_item_error_task')
+    .on('task_item_error')
+    .columns(['task_id', 'id'])
+    .execute();
 }
