@@ -9,7 +9,7 @@ import { DEMO_PASSWORD, tenancySeed } from '../tenancy/seed.ts';
 import { storeInput } from '../tenancy/schemas.ts';
 import { createStore } from '../tenancy/stores.ts';
 import { countTotal, type CashCount } from './cash-count.ts';
-import { assertRegisterOpen, recordCashMovement, registersRoutes } from './index.ts';
+import { assertRegisterOpen, recordCashMovement, registersRoutes, useSalesByMethod } from './index.ts';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -456,6 +456,37 @@ describe.each(testDialects())('registers and cash on %s', (dialect) => {
       .execute();
     expect(settlements.map((x) => x.kind).sort()).toEqual(['close', 'open']);
     expect(expectExactChain(await ledger(s.primary))).toBe(10_000);
+  });
+
+  it('takes sales by payment method from the source the sales module plugs in', async () => {
+    const s = await newStore();
+    const seen: { registerId: number; from: string; to: string }[] = [];
+    useSalesByMethod(async (_tx, scope) => {
+      seen.push(scope);
+      return [
+        { kind: 'sale', method: 'cash', total: 1_200 },
+        { kind: 'sale', method: 'card', total: 8_800 },
+      ];
+    });
+    try {
+      await open(owner, s.url(s.primary), { '1000': 1 });
+      const closed = await close(owner, s.url(s.primary), { '1000': 1 }, 1_000);
+      expect(closed.json().figures.salesByMethod).toEqual([
+        { kind: 'sale', method: 'cash', total: 1_200 },
+        { kind: 'sale', method: 'card', total: 8_800 },
+      ]);
+      expect(seen.at(-1)).toMatchObject({ registerId: s.primary, storeId: s.storeId });
+      expect(seen.at(-1)!.from <= seen.at(-1)!.to).toBe(true);
+    } finally {
+      useSalesByMethod(null);
+    }
+  });
+
+  it('refuses a middle check of a closed register', async () => {
+    const s = await newStore();
+    const res = await owner.post(`${s.url(s.primary)}/middle-check`, { count: {} });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('register_closed');
   });
 
   it('prints the close as 48-column text and as HTML', async () => {
