@@ -13,3 +13,4 @@ export type { MethodTotal, SettlementFigures } from './figures.ts';
 export { RegisterClosedError, InsufficientCashError } from './errors.ts';
 export { events } from './events.ts';
 export { registersRoutes } from './routes.ts';
+export { findCashMismatches, type CashMismatch } from './consistency.ts';

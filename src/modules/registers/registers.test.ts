@@ -9,7 +9,13 @@ import { DEMO_PASSWORD, tenancySeed } from '../tenancy/seed.ts';
 import { storeInput } from '../tenancy/schemas.ts';
 import { createStore } from '../tenancy/stores.ts';
 import { countTotal, type CashCount } from './cash-count.ts';
-import { assertRegisterOpen, recordCashMovement, registersRoutes, useSalesByMethod } from './index.ts';
+import {
+  assertRegisterOpen,
+  findCashMismatches,
+  recordCashMovement,
+  registersRoutes,
+  useSalesByMethod,
+} from './index.ts';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -367,6 +373,33 @@ describe.each(testDialects())('registers and cash on %s', (dialect) => {
     const state = (await owner.get(`${s.url(s.primary)}/state`)).json();
     expect(state.expectedCash).toBe(final);
     expect(state.figures.expected).toBe(final);
+    expect(await findCashMismatches(t.db, { storeId: s.storeId })).toEqual([]);
+  });
+
+  it('reports a ledger row that does not follow from the previous balance, and a balance off its ledger', async () => {
+    const s = await newStore();
+    await open(owner, s.url(s.primary), { '1000': 5 });
+    await move(owner, s.url(s.primary), 'in', 700);
+    await move(owner, s.url(s.primary), 'out', 200);
+    expect(await findCashMismatches(t.db, { storeId: s.storeId })).toEqual([]);
+    await t.db
+      .updateTable('cash_movement')
+      .set({ balance_after: 5_701 })
+      .where('register_id', '=', s.primary)
+      .where('seq', '=', 2)
+      .execute();
+    await t.db
+      .updateTable('register_cash')
+      .set({ balance: 1 })
+      .where('register_id', '=', s.primary)
+      .execute();
+    const found = await findCashMismatches(t.db, { storeId: s.storeId });
+    expect(found.map((f) => f.problem).sort()).toEqual([
+      'balance_not_ledger_sum',
+      'broken_chain',
+      'broken_chain',
+    ]);
+    expect(found.every((f) => f.registerId === s.primary)).toBe(true);
   });
 
   it('makes a close wait for a sale in progress on the register and count it', async () => {
