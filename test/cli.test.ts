@@ -52,7 +52,7 @@ describe('regi CLI', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines.some((l) => l.workload === 'worker-item' && /started/.test(l.msg))).toBe(true);
+    expect(lines.some((l) => l.workload === 'worker-item' && /started|consuming/.test(l.msg))).toBe(true);
     expect(lines.at(-1)).toMatchObject({ msg: 'stopped' });
   });
 

@@ -16,6 +16,9 @@ export const policyNames = [
   'sales.manual_discount',
   'sales.manual_price',
   'sales.refund',
+  // registers and cash: open / middle check / close, and cash in / out (入出金)
+  'registers.open_close',
+  'cash.move',
   // buying
   'buyins.reception',
   'buyins.assessment',
@@ -50,6 +53,8 @@ export const builtinGroups = {
   owner: policyNames,
   clerk: [
     'mode.sales',
+    'registers.open_close',
+    'cash.move',
     'customers.view_at_register',
     'buyins.reception',
     'items.view',

@@ -3,6 +3,7 @@ import type { EventHandler } from '../platform/bus/handler.ts';
 import type { WorkerName } from '../platform/bus/topology-types.ts';
 import * as notifications from '../modules/notifications/index.ts';
 import * as scheduling from '../modules/scheduling/index.ts';
+import * as registers from '../modules/registers/index.ts';
 import * as tasks from '../modules/tasks/index.ts';
 import { schedules } from './schedules.ts';
 
@@ -14,6 +15,7 @@ export const productEvents: readonly EventDefinition[] = [
   ...tasks.events,
   ...notifications.events,
   ...scheduling.events,
+  ...registers.events,
 ];
 
 export const consumers: Record<WorkerName, readonly EventHandler[]> = {

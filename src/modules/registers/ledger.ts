@@ -1,0 +1,231 @@
+import { sql } from 'kysely';
+import { NotFoundError } from '../../kernel/errors.ts';
+import { toDbTime } from '../../kernel/time.ts';
+import { publish } from '../../platform/bus/outbox.ts';
+import type { Tx } from '../../platform/db/transaction.ts';
+import type { StoreContext } from '../tenancy/index.ts';
+import { CashMovementSignError, InsufficientCashError, RegisterClosedError } from './errors.ts';
+import { cashMoved } from './events.ts';
+import type { CashMovementKind } from './tables.ts';
+import './tables.ts';
+import '../tenancy/tables.ts';
+
+/** Who moves the cash: the tenant and the acting clerk (null for what the system does). */
+export type CashActor = Pick<StoreContext, 'corporationId' | 'storeId'> & { actingStaffId: number | null };
+
+export interface CashMovementInput {
+  registerId: number;
+  kind: CashMovementKind;
+  /** Signed integer yen: into the drawer > 0, out of it < 0. The sign must agree with the kind. */
+  amount: number;
+  /** The document that caused it (`sale`, `return`, `cash_move`, `settlement`...) and its id. */
+  sourceKind: string;
+  sourceId?: string | number | null;
+  reason?: string | null;
+  /** Set by commands that accept an `Idempotency-Key`; unique per register. */
+  idempotencyKey?: string | null;
+}
+
+export interface CashMovement {
+  id: number;
+  registerId: number;
+  seq: number;
+  businessDate: string;
+  kind: CashMovementKind;
+  amount: number;
+  balanceAfter: number;
+  sourceKind: string;
+  sourceId: string | null;
+  reason: string | null;
+  staffId: number | null;
+  occurredAt: string;
+}
+
+const inflows = new Set<CashMovementKind>(['sale', 'buy_refund', 'deposit', 'cash_in']);
+const outflows = new Set<CashMovementKind>(['sale_refund', 'buy', 'deposit_refund', 'cash_out']);
+
+/** Which way a kind moves money; the count corrections (open_adjust, close_reset) go either way. */
+export function checkSign(kind: CashMovementKind, amount: number): void {
+  const ok =
+    Number.isSafeInteger(amount) &&
+    amount !== 0 &&
+    (inflows.has(kind) ? amount > 0 : outflows.has(kind) ? amount < 0 : true);
+  if (!ok) throw new CashMovementSignError(kind, amount);
+}
+
+/** 404 for a register of another store (or tenant), else the register is known but closed. */
+async function whyNotOpen(tx: Tx, ctx: Pick<CashActor, 'storeId'>, registerId: number): Promise<never> {
+  const known = await tx
+    .selectFrom('register')
+    .select('id')
+    .where('id', '=', registerId)
+    .where('store_id', '=', ctx.storeId)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+  if (!known) throw new NotFoundError('The register');
+  throw new RegisterClosedError(registerId);
+}
+
+export interface OpenRegister {
+  registerId: number;
+  businessDate: string;
+  openedAt: string;
+}
+
+/**
+ * For the sales module, at the start of its transaction: throws 404 for a register that is not
+ * this store's and 409 `register_closed` when it is closed. It takes the register's row lock until
+ * the caller commits, so a close cannot slip in between this check and the sale's commit (a close
+ * waits for the sale, then sees it in its figures). One register serves one customer at a time, so
+ * serialising its own transactions costs nothing; different registers do not wait for each other.
+ */
+export async function assertRegisterOpen(
+  tx: Tx,
+  ctx: Pick<CashActor, 'storeId'>,
+  registerId: number,
+): Promise<OpenRegister> {
+  const locked = await tx
+    .updateTable('register_cash')
+    .set({ lock_version: sql`lock_version + 1` })
+    .where('register_id', '=', registerId)
+    .where('store_id', '=', ctx.storeId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (Number(locked.numUpdatedRows) !== 1) return whyNotOpen(tx, ctx, registerId);
+  const r = await tx
+    .selectFrom('register_cash')
+    .select(['business_date', 'opened_at'])
+    .where('register_id', '=', registerId)
+    .executeTakeFirstOrThrow();
+  return { registerId, businessDate: r.business_date!, openedAt: r.opened_at! };
+}
+
+/**
+ * The only way cash enters or leaves a drawer, in the caller's transaction: one atomic conditional
+ * update of the register's balance (open register, never below zero), then a ledger row with the
+ * balance after and the next sequence number, then `registers.cash_moved` in the outbox. Sales,
+ * returns and buy-ins call it for their cash part; cash in/out and the open/close counts use it too.
+ */
+export async function recordCashMovement(
+  tx: Tx,
+  ctx: CashActor,
+  input: CashMovementInput,
+): Promise<CashMovement> {
+  checkSign(input.kind, input.amount);
+  const updated = await tx
+    .updateTable('register_cash')
+    .set({ balance: sql`balance + ${input.amount}`, seq: sql`seq + 1` })
+    .where('register_id', '=', input.registerId)
+    .where('store_id', '=', ctx.storeId)
+    .where('status', '=', 'open')
+    .where(sql<boolean>`balance + ${input.amount} >= 0`)
+    .executeTakeFirst();
+  const after = await tx
+    .selectFrom('register_cash')
+    .select(['balance', 'seq', 'business_date', 'status'])
+    .where('register_id', '=', input.registerId)
+    .where('store_id', '=', ctx.storeId)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) {
+    if (after?.status === 'open')
+      throw new InsufficientCashError(input.registerId, Number(after.balance), input.amount);
+    return whyNotOpen(tx, ctx, input.registerId);
+  }
+  const now = toDbTime(new Date());
+  const row = {
+    corporation_id: ctx.corporationId,
+    store_id: ctx.storeId,
+    register_id: input.registerId,
+    seq: Number(after!.seq),
+    business_date: after!.business_date!,
+    kind: input.kind,
+    amount: input.amount,
+    balance_after: Number(after!.balance),
+    source_kind: input.sourceKind,
+    source_id: input.sourceId == null ? null : String(input.sourceId),
+    reason: input.reason?.slice(0, 200) ?? null,
+    staff_id: ctx.actingStaffId,
+    idempotency_key: input.idempotencyKey ?? null,
+    occurred_at: now,
+  };
+  const inserted = await tx.insertInto('cash_movement').values(row).executeTakeFirstOrThrow();
+  const movement: CashMovement = {
+    id: Number(inserted.insertId),
+    registerId: input.registerId,
+    seq: row.seq,
+    businessDate: row.business_date,
+    kind: row.kind,
+    amount: row.amount,
+    balanceAfter: row.balance_after,
+    sourceKind: row.source_kind,
+    sourceId: row.source_id,
+    reason: row.reason,
+    staffId: row.staff_id,
+    occurredAt: now,
+  };
+  await publish(
+    tx,
+    cashMoved.build({
+      corporationId: ctx.corporationId,
+      storeId: ctx.storeId,
+      key: `register:${input.registerId}`,
+      data: {
+        registerId: input.registerId,
+        movementId: movement.id,
+        kind: movement.kind,
+        amount: movement.amount,
+        balanceAfter: movement.balanceAfter,
+        sourceKind: movement.sourceKind,
+        sourceId: movement.sourceId,
+      },
+    }),
+  );
+  return movement;
+}
+
+type MovementRow = {
+  id: number;
+  register_id: number;
+  seq: number;
+  business_date: string;
+  kind: CashMovementKind;
+  amount: number;
+  balance_after: number;
+  source_kind: string;
+  source_id: string | null;
+  reason: string | null;
+  staff_id: number | null;
+  occurred_at: string;
+};
+
+export function toMovement(r: MovementRow): CashMovement {
+  return {
+    id: Number(r.id),
+    registerId: Number(r.register_id),
+    seq: Number(r.seq),
+    businessDate: r.business_date,
+    kind: r.kind,
+    amount: Number(r.amount),
+    balanceAfter: Number(r.balance_after),
+    sourceKind: r.source_kind,
+    sourceId: r.source_id,
+    reason: r.reason,
+    staffId: r.staff_id == null ? null : Number(r.staff_id),
+    occurredAt: r.occurred_at,
+  };
+}
+
+export const movementColumns = [
+  'id',
+  'register_id',
+  'seq',
+  'business_date',
+  'kind',
+  'amount',
+  'balance_after',
+  'source_kind',
+  'source_id',
+  'reason',
+  'staff_id',
+  'occurred_at',
+] as const;
