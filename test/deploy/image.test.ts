@@ -103,7 +103,14 @@ describe('the built image', () => {
         delete vars.DATABASE_NAME;
         delete vars.DATABASE_TLS;
         const port = String(await freePort());
-        const env: Record<string, string> = { ...vars, ...database, HOST: '127.0.0.1' };
+        // AWS services are not here: the embedded bus and captured mail stand in for SNS/SQS and SES.
+        const env: Record<string, string> = {
+          ...vars,
+          ...database,
+          HOST: '127.0.0.1',
+          BUS: 'sql',
+          MAIL_TRANSPORT: 'capture',
+        };
         if (m.type === 'Load Balanced Web Service')
           env[name === 'pos-web-app' ? 'POS_PORT' : 'EC_PORT'] = port;
         if ('HEALTH_PORT' in vars) env.HEALTH_PORT = port;

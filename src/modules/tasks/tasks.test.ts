@@ -1,3 +1,4 @@
+import { headerAuthenticator } from '../../../test/support/auth.ts';
 import pino from 'pino';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,7 @@ describe.each(testDialects())('tasks on %s', (dialect) => {
       waitMs: 500,
     });
     app = await createHttpServer({
+      authenticator: headerAuthenticator(),
       name: 'test',
       description: 'test',
       logger: log,

@@ -1,3 +1,4 @@
+import { builtinGroups } from '../../kernel/policies.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects, useTestDb } from '../../../test/support/db.ts';
 import { StaffClient, startPos, testPlatform } from '../../../test/support/pos.ts';
@@ -131,14 +132,7 @@ describe.each(testDialects())('tenancy administration on %s', (dialect) => {
   });
 
   it('lets a staff manager grant only the permissions they hold', async () => {
-    const clerkPolicies = [
-      'mode.sales',
-      'customers.view_at_register',
-      'buyins.reception',
-      'items.view',
-      'stock.view',
-      'transactions.view',
-    ];
+    const clerkPolicies = [...builtinGroups.clerk];
     const managers = (
       await hoshi.post('/api/v1/admin/groups', {
         name: 'Managers',

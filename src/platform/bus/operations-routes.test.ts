@@ -1,3 +1,4 @@
+import { headerAuthenticator } from '../../../test/support/auth.ts';
 import pino from 'pino';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ describe.each(testDialects())('operations API on %s', (dialect) => {
   let app: App;
   beforeAll(async () => {
     app = await createHttpServer({
+      authenticator: headerAuthenticator(),
       name: 't',
       description: 't',
       logger: pino({ level: 'silent' }),
@@ -84,5 +86,25 @@ describe.each(testDialects())('operations API on %s', (dialect) => {
       payload: { eventIds: ['x'] },
     });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('answers 401 without a session and 403 without the operations permissions', async () => {
+    const anonymous = await app.inject({
+      url: '/api/v1/operations/queues',
+      headers: { 'x-test-anonymous': '1' },
+    });
+    expect(anonymous.statusCode).toBe(401);
+    const clerk = await app.inject({
+      url: '/api/v1/operations/queues',
+      headers: { 'x-test-policies': 'mode.sales' },
+    });
+    expect([clerk.statusCode, clerk.json().policy]).toEqual([403, 'operations.view']);
+    const viewer = await app.inject({
+      method: 'POST',
+      url: '/api/v1/operations/queues/worker-item/redrive',
+      payload: {},
+      headers: { 'x-test-policies': 'operations.view' },
+    });
+    expect([viewer.statusCode, viewer.json().policy]).toEqual([403, 'operations.manage']);
   });
 });
