@@ -1,3 +1,5 @@
+import { catalogRoutes } from '../modules/catalog/index.ts';
+import { inventoryRoutes } from '../modules/inventory/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { staffAuthenticator, staffPrincipal, tenancyRoutes } from '../modules/tenancy/index.ts';
 import { operationsRoutes } from '../platform/bus/operations-routes.ts';
@@ -8,7 +10,7 @@ export default defineWebApp({
   description: 'Staff API and the POS app: sales, buy-ins, stock, registers, customers, settings, reports.',
   port: (config) => config.POS_PORT,
   authenticator: (p) => staffAuthenticator(p),
-  plugins: [tenancyRoutes],
+  plugins: [tenancyRoutes, catalogRoutes, inventoryRoutes],
   platformPlugins: [
     (p) => operationsRoutes({ bus: p.bus }),
     // Staff follow the tasks of their corporation; in sales mode only those of their store.
@@ -18,7 +20,10 @@ export default defineWebApp({
         cache: p.cache,
         scopeOf: (request) => {
           const { session } = staffPrincipal(request);
-          return { corporationId: session.corporationId, storeId: session.mode === 'sales' ? session.storeId : null };
+          return {
+            corporationId: session.corporationId,
+            storeId: session.mode === 'sales' ? session.storeId : null,
+          };
         },
       }),
   ],

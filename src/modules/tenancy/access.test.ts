@@ -57,7 +57,7 @@ describe.each(testDialects())('staff access on %s', (dialect) => {
       email: 'clerk@dragon.example',
       password: DEMO_PASSWORD,
     });
-    const cookies = res.cookies as { name: string; httpOnly?: boolean; sameSite?: string }[];
+    const cookies = res.cookies as { name: string; value: string; httpOnly?: boolean; sameSite?: string }[];
     expect(cookies.find((c) => c.name === 'regi_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
     expect(cookies.find((c) => c.name === 'regi_csrf')?.httpOnly).toBeFalsy();
     expect(res.json().csrfToken).toBe(cookies.find((c) => c.name === 'regi_csrf')!.value);
