@@ -7,9 +7,9 @@ import './tables.ts';
 
 /**
  * Catalogue text search on the bigram token table (design in `search-text.ts`): the same SQL on
- * SQLite and MariaDB/MySQL. A query's tokens are intersected with one indexed GROUP BY … HAVING,
- * candidates are confirmed by a substring test on the item's normalised text, and pages are cut by
- * item id (a cursor), so a deep page costs the same as the first.
+ * SQLite and MariaDB/MySQL. Candidates are the items holding every bigram of the query (driven by
+ * the rarest bigram, see searchItemIds), confirmed by a substring test on the item's normalised
+ * text; pages are cut by item id (a cursor), so a deep page costs the same as the first.
  */
 export interface SearchFields {
   name: string;
@@ -36,10 +36,28 @@ export function searchTextOf(f: SearchFields): string {
     .join('\n');
 }
 
+/**
+ * Card numbers and item codes are short strings over a small alphabet (digits, a few letters), so
+ * their bigrams are shared by a large part of the catalogue. Each whole value is also stored as one
+ * exact token (prefixed "#", which normalisation never leaves in text), so typing a complete card
+ * number is one primary-key range read however large the catalogue.
+ */
+const EXACT = '#';
+export function exactTokens(f: Pick<SearchFields, 'card_number' | 'code'>): string[] {
+  return [f.card_number, f.code ?? '']
+    .map(normalizeSearchText)
+    .filter((v) => v.length >= 3 && v.length <= 47)
+    .map((v) => EXACT + v);
+}
+
+export function searchTokensOf(f: SearchFields): string[] {
+  return [...new Set([...itemTokens(fieldsOf(f)), ...exactTokens(f)])];
+}
+
 /** Replaces the item's tokens (in the caller's transaction, with the item change itself). */
 export async function indexItem(tx: Tx, storeId: number, itemId: number, f: SearchFields): Promise<void> {
   await tx.deleteFrom('item_search_token').where('item_id', '=', itemId).execute();
-  const tokens = itemTokens(fieldsOf(f));
+  const tokens = searchTokensOf(f);
   for (let i = 0; i < tokens.length; i += 500) {
     await tx
       .insertInto('item_search_token')
@@ -58,46 +76,143 @@ export interface SearchQuery {
   limit: number;
 }
 
-/** Item ids matching the query, in id order; `nextCursor` is set when more may follow. */
+/** Postings counted per token before choosing which one drives the scan (bounded cost per token). */
+const COUNT_CAP = 2000;
+
+/**
+ * How many items carry each token, counted up to COUNT_CAP: enough to pick the rarest token. A
+ * LIMIT inside the count keeps a token that every item has (e.g. "sv") as cheap as a rare one.
+ */
+async function tokenCounts(db: Db | Tx, storeId: number, tokens: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const token of tokens) {
+    const capped = db
+      .selectFrom('item_search_token')
+      .select('item_id')
+      .where('store_id', '=', storeId)
+      .where('token', '=', token)
+      .limit(COUNT_CAP)
+      .as('c');
+    const row = await db
+      .selectFrom(capped)
+      .select((e) => e.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    out.set(token, Number(row.n));
+  }
+  return out;
+}
+
+/**
+ * Item ids matching the query, in id order; `nextCursor` is set when more may follow.
+ *
+ * The rarest token drives: its postings are read in item-id order (the primary key order) and
+ * every other token is checked by a primary-key lookup, so the scan stops as soon as a page is
+ * full. A token with no postings ends the search at once.
+ */
 export async function searchItemIds(
   db: Db | Tx,
   storeId: number,
   query: SearchQuery,
 ): Promise<{ ids: number[]; nextCursor: number | null }> {
-  const tokens = query.q ? queryTokens(query.q) : [];
-  const needle = query.q ? normalizeSearchText(query.q) : '';
+  // Words typed with spaces between them ("SV1S SAR") may match different fields; each word must
+  // appear whole in one field.
+  const terms = (query.q ?? '')
+    .split(/\s+/)
+    .map(normalizeSearchText)
+    .filter((w) => w.length > 0);
+  const tokens = [...new Set(terms.flatMap((w) => queryTokens(w)))];
   if (query.q && tokens.length === 0) return { ids: [], nextCursor: null };
+  // A whole card number or item code: answered from its exact token when some item has it.
+  if (terms.length === 1 && /\d/.test(terms[0]!)) {
+    const token = EXACT + terms[0]!;
+    const any = await db
+      .selectFrom('item_search_token')
+      .select('item_id')
+      .where('store_id', '=', storeId)
+      .where('token', '=', token)
+      .limit(1)
+      .executeTakeFirst();
+    if (any) return searchByTokens(db, storeId, [token], terms, query);
+  }
+  return searchByTokens(db, storeId, tokens, terms, query);
+}
+
+async function searchByTokens(
+  db: Db | Tx,
+  storeId: number,
+  tokens: string[],
+  terms: string[],
+  query: SearchQuery,
+): Promise<{ ids: number[]; nextCursor: number | null }> {
+  let order = tokens;
+  if (tokens.length > 1) {
+    const counts = await tokenCounts(db, storeId, tokens);
+    if ([...counts.values()].some((n) => n === 0)) return { ids: [], nextCursor: null };
+    order = [...tokens].sort((a, b) => counts.get(a)! - counts.get(b)!);
+  }
   const found: number[] = [];
   let after = query.after ?? 0;
   // Candidates are fetched in batches: most pass the substring test, so one batch is the rule.
-  const batch = Math.max(query.limit * 2, 50);
+  const batch = Math.max(query.limit * 2, 100);
   for (;;) {
     let q = db.selectFrom('item as i').select(['i.id', 'i.search_text']).where('i.store_id', '=', storeId);
-    if (tokens.length > 0) {
-      const matching = db
-        .selectFrom('item_search_token')
-        .select('item_id')
-        .where('store_id', '=', storeId)
-        .where('token', 'in', tokens)
-        .where('item_id', '>', after)
-        .groupBy('item_id')
-        .having(sql`count(*)`, '=', tokens.length);
-      q = q.where('i.id', 'in', matching);
+    if (order.length > 0) {
+      let postings = db
+        .selectFrom('item_search_token as t0')
+        .select('t0.item_id')
+        .where('t0.store_id', '=', storeId)
+        .where('t0.token', '=', order[0]!)
+        .where('t0.item_id', '>', after);
+      for (const [k, token] of order.slice(1).entries()) {
+        const alias = `t${k + 1}`;
+        postings = postings.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom(`item_search_token as ${alias}` as 'item_search_token')
+              .select(sql.lit(1).as('one'))
+              .where(sql.ref(`${alias}.store_id`), '=', storeId)
+              .where(sql.ref(`${alias}.token`), '=', token)
+              .where(sql.ref(`${alias}.item_id`), '=', sql.ref('t0.item_id')),
+          ),
+        );
+      }
+      const ids = await postings.orderBy('t0.item_id').limit(batch).execute();
+      if (ids.length === 0) return { ids: found.slice(0, query.limit), nextCursor: null };
+      const last = Number(ids[ids.length - 1]!.item_id);
+      q = q.where(
+        'i.id',
+        'in',
+        ids.map((r) => Number(r.item_id)),
+      );
+      const rows = await filtered(q, query).orderBy('i.id').execute();
+      for (const r of rows) {
+        if (!terms.every((w) => r.search_text.includes(w))) continue;
+        found.push(Number(r.id));
+        if (found.length > query.limit) break;
+      }
+      if (found.length > query.limit) {
+        const page = found.slice(0, query.limit);
+        return { ids: page, nextCursor: page[page.length - 1]! };
+      }
+      if (ids.length < batch) return { ids: found, nextCursor: null };
+      after = last;
+      continue;
     }
-    if (query.genreId) q = q.where('i.genre_id', '=', query.genreId);
-    if (query.categoryId) q = q.where('i.category_id', '=', query.categoryId);
-    if (query.status) q = q.where('i.status', '=', query.status);
-    const rows = await q.where('i.id', '>', after).orderBy('i.id').limit(batch).execute();
-    for (const r of rows) {
-      if (needle && !r.search_text.includes(needle)) continue;
-      found.push(Number(r.id));
-      if (found.length > query.limit) break;
-    }
-    if (found.length > query.limit) {
-      const ids = found.slice(0, query.limit);
-      return { ids, nextCursor: ids[ids.length - 1]! };
-    }
-    if (rows.length < batch) return { ids: found, nextCursor: null };
-    after = Number(rows[rows.length - 1]!.id);
+    const rows = await filtered(q, query)
+      .where('i.id', '>', after)
+      .orderBy('i.id')
+      .limit(query.limit + 1)
+      .execute();
+    const ids = rows.map((r) => Number(r.id));
+    if (ids.length > query.limit)
+      return { ids: ids.slice(0, query.limit), nextCursor: ids[query.limit - 1]! };
+    return { ids, nextCursor: null };
   }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function filtered<Q extends { where: (...args: any[]) => Q }>(q: Q, query: SearchQuery): Q {
+  if (query.genreId) q = q.where('i.genre_id', '=', query.genreId);
+  if (query.categoryId) q = q.where('i.category_id', '=', query.categoryId);
+  if (query.status) q = q.where('i.status', '=', query.status);
+  return q;
 }

@@ -136,7 +136,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await createTable(db, 'item_search_token')
     .addColumn('store_id', 'bigint', (c) => c.notNull())
-    .addColumn('token', bin(8), (c) => c.notNull())
+    .addColumn('token', bin(48), (c) => c.notNull())
     .addColumn('item_id', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('item_search_token_pk', ['store_id', 'token', 'item_id'])
     .execute();
