@@ -137,6 +137,17 @@ describe.each(testDialects())('catalogue on %s', (dialect) => {
     expect((await searchItems(t.db, other.storeId, { q: 'ピカチュウ', limit: 10 })).items).toEqual([]);
   });
 
+  it('matches words typed with spaces in different fields, and a whole expansion or rarity exactly', async () => {
+    const a = await seedItem(t.db, store, refs, { name: 'ミライドンex', expansion: 'SV1V', rarity: 'SAR' });
+    const b = await seedItem(t.db, store, refs, { name: 'ミライドン', expansion: 'SV1V', rarity: 'AR' });
+    const found = await searchItems(t.db, store.storeId, { q: 'ミライドン sv1v ＳＡＲ', limit: 10 });
+    expect(found.items.map((i) => i.id)).toEqual([a]);
+    // "AR" is a whole rarity: it does not also match the "ar" inside "SAR"
+    expect(
+      (await searchItems(t.db, store.storeId, { q: 'ミライドン AR', limit: 10 })).items.map((i) => i.id),
+    ).toEqual([b]);
+  });
+
   it('does not match a query whose bigrams are spread over different fields', async () => {
     await seedItem(t.db, store, refs, { name: 'リザードン', expansion: 'テスト' });
     expect((await searchItems(t.db, store.storeId, { q: 'ンテ', limit: 10 })).items).toEqual([]);

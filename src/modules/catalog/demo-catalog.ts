@@ -205,9 +205,11 @@ export async function seedStoreCatalog(tx: Tx, scope: CatalogScope, perGenre: nu
 
 /**
  * The demo catalogue: the first store of each corporation gets `perGenre` cards in each of two
- * genres (a few thousand items), the other stores a smaller one; each with conditions and stock.
+ * genres, the other stores a smaller one; each with conditions, prices and stock. The default is
+ * sized for `regi dev`'s first start (seconds, not minutes); `catalogSeedStep(1000, 100)` gives
+ * a few thousand items per corporation.
  */
-export function catalogSeedStep(perGenre = 400, perGenreSmall = 40): SeedStep {
+export function catalogSeedStep(perGenre = 100, perGenreSmall = 10): SeedStep {
   return {
     name: 'catalog',
     async run(tx) {

@@ -37,16 +37,18 @@ export function searchTextOf(f: SearchFields): string {
 }
 
 /**
- * Card numbers and item codes are short strings over a small alphabet (digits, a few letters), so
- * their bigrams are shared by a large part of the catalogue. Each whole value is also stored as one
- * exact token (prefixed "#", which normalisation never leaves in text), so typing a complete card
- * number is one primary-key range read however large the catalogue.
+ * Card numbers, codes, expansions and rarities are short strings over a small alphabet, so their
+ * bigrams are shared by a large part of the catalogue. Each whole value is also stored as one
+ * exact token (prefixed "#", which normalisation never leaves in text): a word typed that equals
+ * such a value ("SV1S-001", "SV3", "SAR") is one primary-key range read however large the catalogue.
  */
 const EXACT = '#';
-export function exactTokens(f: Pick<SearchFields, 'card_number' | 'code'>): string[] {
-  return [f.card_number, f.code ?? '']
+export function exactTokens(
+  f: Pick<SearchFields, 'card_number' | 'code' | 'expansion' | 'rarity'>,
+): string[] {
+  return [f.card_number, f.code ?? '', f.expansion, f.rarity]
     .map(normalizeSearchText)
-    .filter((v) => v.length >= 3 && v.length <= 47)
+    .filter((v) => v.length >= 1 && v.length <= 47)
     .map((v) => EXACT + v);
 }
 
@@ -120,21 +122,20 @@ export async function searchItemIds(
     .split(/\s+/)
     .map(normalizeSearchText)
     .filter((w) => w.length > 0);
-  const tokens = [...new Set(terms.flatMap((w) => queryTokens(w)))];
-  if (query.q && tokens.length === 0) return { ids: [], nextCursor: null };
-  // A whole card number or item code: answered from its exact token when some item has it.
-  if (terms.length === 1 && /\d/.test(terms[0]!)) {
-    const token = EXACT + terms[0]!;
-    const any = await db
+  if (query.q && terms.every((w) => queryTokens(w).length === 0)) return { ids: [], nextCursor: null };
+  // A word that is a whole card number, code, expansion or rarity is looked up by its exact token.
+  const tokens: string[] = [];
+  for (const w of terms) {
+    const exact = await db
       .selectFrom('item_search_token')
       .select('item_id')
       .where('store_id', '=', storeId)
-      .where('token', '=', token)
+      .where('token', '=', EXACT + w)
       .limit(1)
       .executeTakeFirst();
-    if (any) return searchByTokens(db, storeId, [token], terms, query);
+    tokens.push(...(exact ? [EXACT + w] : queryTokens(w)));
   }
-  return searchByTokens(db, storeId, tokens, terms, query);
+  return searchByTokens(db, storeId, [...new Set(tokens)], terms, query);
 }
 
 async function searchByTokens(
