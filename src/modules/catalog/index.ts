@@ -1,5 +1,6 @@
 import './tables.ts';
 import './reprice.ts';
+import './import.ts';
 
 /** What other modules and the workloads use from the catalogue. */
 export { events, itemChanged, priceChanged } from './events.ts';
@@ -23,3 +24,4 @@ export {
 export { readSettings, type CatalogSettings } from './settings.ts';
 export { startRepricing, repriceKind } from './reprice.ts';
 export type { CatalogScope } from './products.ts';
+export { startItemImport, importKind } from './import.ts';

@@ -16,6 +16,7 @@ import {
   updateProduct,
 } from './commands.ts';
 import { listCatalogSetup, lookupCode, readItem, readProduct, searchItems } from './queries.ts';
+import { startItemImport } from './import.ts';
 import { startRepricing } from './reprice.ts';
 import {
   categoryInput,
@@ -325,5 +326,25 @@ export const catalogRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => lookupCode(db, storeContext(request).storeId, request.query.code),
+  );
+
+  r.post(
+    `${base}/items/import`,
+    {
+      config: edit,
+      schema: {
+        tags,
+        summary:
+          'Import items from CSV (header row; created, or updated by item code / JAN) as a task with a per-row error list',
+        params: storeParams,
+        body: z.object({ csv: z.string().min(1).max(20_000_000) }).strict(),
+      },
+    },
+    async (request, reply) => {
+      const { scope } = scopeOf(request);
+      return reply
+        .status(202)
+        .send(await withTransaction(db, (tx) => startItemImport(tx, scope, request.body.csv)));
+    },
   );
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { toDbTime } from '../../kernel/time.ts';
 import { withTransaction } from '../../platform/db/transaction.ts';
 import { recordAudit, storeContext } from '../tenancy/index.ts';
 import { addCountSheet, applyCount, openCount, reviewCount } from './counts.ts';
@@ -13,6 +14,7 @@ import {
   reverseStocking,
 } from './documents.ts';
 import type { StockContext } from './ledger.ts';
+import { ledgerCsv, stockCsv } from './exports.ts';
 import { ledgerOf } from './queries.ts';
 
 const tags = ['inventory'];
@@ -300,6 +302,43 @@ export const inventoryRoutes: FastifyPluginAsync = async (app) => {
         });
         return { differences };
       });
+    },
+  );
+
+  const csv = (name: string) => ({
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="${name}"`,
+  });
+
+  r.get(
+    `${base}/exports/stock.csv`,
+    {
+      config: { access: { policy: 'stock.view' } },
+      schema: { tags, summary: 'Stock of every product as CSV', params: storeParams },
+    },
+    async (request, reply) =>
+      reply.headers(csv('stock.csv')).send(await stockCsv(db, storeContext(request).storeId)),
+  );
+
+  r.get(
+    `${base}/exports/ledger.csv`,
+    {
+      config: { access: { policy: 'stock.view' } },
+      schema: {
+        tags,
+        summary: 'Stock movements in a UTC time range as CSV',
+        params: storeParams,
+        querystring: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }),
+      },
+    },
+    async (request, reply) => {
+      const t = (s: string) => toDbTime(new Date(s));
+      return reply.headers(csv('ledger.csv')).send(
+        await ledgerCsv(db, storeContext(request).storeId, {
+          from: t(request.query.from),
+          to: t(request.query.to),
+        }),
+      );
     },
   );
 };
