@@ -18,21 +18,14 @@ export async function createTask(
   input: { kind: string; items: unknown[]; chunkSize?: number },
 ): Promise<number> {
   const kind = taskKind(input.kind);
-  if (!kind)
-    throw new ValidationError([
-      { field: 'kind', message: `unknown task kind "${input.kind}"`, code: 'unknown' },
-    ]);
-  if (input.items.length === 0)
-    throw new ValidationError([{ field: 'items', message: 'at least one item', code: 'empty' }]);
+  if (!kind) throw new ValidationError([{ field: 'kind', message: `unknown task kind "${input.kind}"`, code: 'unknown' }]);
+  if (input.items.length === 0) throw new ValidationError([{ field: 'items', message: 'at least one item', code: 'empty' }]);
   if (input.items.length > MAX_TASK_ITEMS)
-    throw new ValidationError([
-      { field: 'items', message: `at most ${MAX_TASK_ITEMS} items`, code: 'too_many' },
-    ]);
+    throw new ValidationError([{ field: 'items', message: `at most ${MAX_TASK_ITEMS} items`, code: 'too_many' }]);
   const fieldErrors: { field: string; message: string }[] = [];
   for (const [i, item] of input.items.entries()) {
     const r = kind.item.safeParse(item);
-    if (!r.success)
-      fieldErrors.push(...r.error.issues.map((x) => ({ field: `items.${i}`, message: x.message })));
+    if (!r.success) fieldErrors.push(...r.error.issues.map((x) => ({ field: `items.${i}`, message: x.message })));
     if (fieldErrors.length >= 50) break;
   }
   if (fieldErrors.length > 0) throw new ValidationError(fieldErrors, 'Some items are not valid.');
@@ -76,10 +69,7 @@ export async function createTask(
 export async function cancelTask(tx: Tx, scope: TaskScope, taskId: number): Promise<void> {
   const task = await scoped(tx, scope, taskId);
   if (task.status !== 'queued' && task.status !== 'running')
-    throw new ConflictError(
-      'task_finished',
-      `Task ${taskId} is ${task.status}; only queued or running tasks can be cancelled.`,
-    );
+    throw new ConflictError('task_finished', `Task ${taskId} is ${task.status}; only queued or running tasks can be cancelled.`);
   const now = toDbTime(new Date());
   await tx
     .updateTable('task')
@@ -90,11 +80,7 @@ export async function cancelTask(tx: Tx, scope: TaskScope, taskId: number): Prom
 }
 
 async function scoped(tx: Tx, scope: TaskScope, taskId: number) {
-  let q = tx
-    .selectFrom('task')
-    .selectAll()
-    .where('id', '=', taskId)
-    .where('corporation_id', '=', scope.corporationId);
+  let q = tx.selectFrom('task').selectAll().where('id', '=', taskId).where('corporation_id', '=', scope.corporationId);
   if (scope.storeId !== null) q = q.where('store_id', '=', scope.storeId);
   const task = await q.executeTakeFirst();
   if (!task) throw new NotFoundError(`Task ${taskId}`);

@@ -16,11 +16,7 @@ export const progressChannel = (taskId: number) => `task-progress:${taskId}`;
  */
 export const runChunk = onEvent('tasks.run_chunk', chunkReady, async (tx, event, ctx) => {
   const { taskId, items } = event.data;
-  const task = await tx
-    .selectFrom('task')
-    .select(['kind', 'status', 'corporation_id', 'store_id'])
-    .where('id', '=', taskId)
-    .executeTakeFirst();
+  const task = await tx.selectFrom('task').select(['kind', 'status', 'corporation_id', 'store_id']).where('id', '=', taskId).executeTakeFirst();
   if (!task) {
     ctx.log.warn({ taskId }, 'chunk of a task that does not exist; dropped');
     return;
@@ -28,11 +24,7 @@ export const runChunk = onEvent('tasks.run_chunk', chunkReady, async (tx, event,
   if (task.status === 'cancelled') return;
   const kind = taskKind(task.kind);
   if (!kind) throw new Error(`task kind ${task.kind} is not registered in this worker`);
-  const scope = {
-    corporationId: Number(task.corporation_id),
-    storeId: task.store_id === null ? null : Number(task.store_id),
-    taskId,
-  };
+  const scope = { corporationId: Number(task.corporation_id), storeId: task.store_id === null ? null : Number(task.store_id), taskId };
   let ok = 0;
   const errors: { task_id: number; item: string; message: string }[] = [];
   for (const [i, raw] of items.entries()) {

@@ -21,17 +21,8 @@ export const isFinished = (s: TaskStatus) => s === 'done' || s === 'failed' || s
  * A task as its owner sees it, or undefined when it does not exist in the scope: a staff member of a
  * store sees that store's tasks; a corporation-wide scope (storeId null) sees the corporation's.
  */
-export async function findTask(
-  db: Db,
-  scope: TaskScope,
-  taskId: number,
-  errorLimit = 100,
-): Promise<TaskView | undefined> {
-  let q = db
-    .selectFrom('task')
-    .selectAll()
-    .where('id', '=', taskId)
-    .where('corporation_id', '=', scope.corporationId);
+export async function findTask(db: Db, scope: TaskScope, taskId: number, errorLimit = 100): Promise<TaskView | undefined> {
+  let q = db.selectFrom('task').selectAll().where('id', '=', taskId).where('corporation_id', '=', scope.corporationId);
   if (scope.storeId !== null) q = q.where('store_id', '=', scope.storeId);
   const t = await q.executeTakeFirst();
   if (!t) return undefined;

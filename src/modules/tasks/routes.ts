@@ -50,12 +50,7 @@ export function tasksRoutes(o: TasksRoutesOptions): FastifyPluginAsync {
       '/api/v1/tasks/:id',
       {
         config: { access: 'authenticated' },
-        schema: {
-          tags: ['tasks'],
-          summary: 'A task with its progress and item errors',
-          params,
-          response: { 200: taskSchema },
-        },
+        schema: { tags: ['tasks'], summary: 'A task with its progress and item errors', params, response: { 200: taskSchema } },
       },
       async (request) => load(request, request.params.id),
     );
@@ -64,12 +59,7 @@ export function tasksRoutes(o: TasksRoutesOptions): FastifyPluginAsync {
       '/api/v1/tasks/:id/cancel',
       {
         config: { access: { policy: 'tasks.manage' } },
-        schema: {
-          tags: ['tasks'],
-          summary: 'Cancel a queued or running task',
-          params,
-          response: { 200: taskSchema },
-        },
+        schema: { tags: ['tasks'], summary: 'Cancel a queued or running task', params, response: { 200: taskSchema } },
       },
       async (request) => {
         const scope = await o.scopeOf(request);
