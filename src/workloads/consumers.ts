@@ -4,6 +4,8 @@ import type { WorkerName } from '../platform/bus/topology-types.ts';
 import * as notifications from '../modules/notifications/index.ts';
 import * as scheduling from '../modules/scheduling/index.ts';
 import * as registers from '../modules/registers/index.ts';
+import * as catalog from '../modules/catalog/index.ts';
+import * as inventory from '../modules/inventory/index.ts';
 import * as tasks from '../modules/tasks/index.ts';
 import { schedules } from './schedules.ts';
 
@@ -16,11 +18,17 @@ export const productEvents: readonly EventDefinition[] = [
   ...notifications.events,
   ...scheduling.events,
   ...registers.events,
+  ...catalog.events,
+  ...inventory.events,
 ];
 
 export const consumers: Record<WorkerName, readonly EventHandler[]> = {
   'worker-item': [tasks.handlers.runChunk],
-  'worker-product': [],
+  'worker-product': [
+    inventory.handlers.ecStock,
+    inventory.handlers.lowStockNotice,
+    inventory.handlers.priceHistory,
+  ],
   'worker-transaction': [],
   'worker-ec-order': [],
   'worker-external-ec': [],

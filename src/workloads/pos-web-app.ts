@@ -1,6 +1,8 @@
 import { consistencyRoutes } from '../modules/consistency/index.ts';
 import { notificationRoutes } from '../modules/notifications/index.ts';
 import { registersRoutes } from '../modules/registers/index.ts';
+import { catalogRoutes } from '../modules/catalog/index.ts';
+import { inventoryRoutes } from '../modules/inventory/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { staffAuthenticator, staffPrincipal, tenancyRoutes } from '../modules/tenancy/index.ts';
 import { operationsRoutes } from '../platform/bus/operations-routes.ts';
@@ -11,7 +13,14 @@ export default defineWebApp({
   description: 'Staff API and the POS app: sales, buy-ins, stock, registers, customers, settings, reports.',
   port: (config) => config.POS_PORT,
   authenticator: (p) => staffAuthenticator(p),
-  plugins: [tenancyRoutes, notificationRoutes, consistencyRoutes, registersRoutes()],
+  plugins: [
+    tenancyRoutes,
+    notificationRoutes,
+    consistencyRoutes,
+    registersRoutes(),
+    catalogRoutes,
+    inventoryRoutes,
+  ],
   platformPlugins: [
     (p) => operationsRoutes({ bus: p.bus }),
     // Staff follow the tasks of their corporation; in sales mode only those of their store.

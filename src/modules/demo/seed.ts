@@ -1,6 +1,7 @@
 import { toDbTime } from '../../kernel/time.ts';
 import type { Db } from '../../platform/db/connect.ts';
 import { withTransaction, type Tx } from '../../platform/db/transaction.ts';
+import { catalogSeed } from '../catalog/demo-catalog.ts';
 import { tenancySeed } from '../tenancy/seed.ts';
 
 /** A demo login printed by `regi dev` and listed in the README. */
@@ -18,7 +19,7 @@ export interface SeedStep {
 }
 
 /** Modules add their demo data here as they arrive (tenancy first, then catalogue, stock...). */
-export const seedSteps: SeedStep[] = [tenancySeed];
+export const seedSteps: SeedStep[] = [tenancySeed, catalogSeed];
 
 const markerKey = (step: string) => `demo_seed:${step}`;
 

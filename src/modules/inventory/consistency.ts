@@ -1,0 +1,89 @@
+import { sql } from 'kysely';
+import { withTransaction } from '../../platform/db/transaction.ts';
+import { readSettings } from '../catalog/settings.ts';
+import { defineCheck } from '../consistency/check.ts';
+import { ecStockOf } from './rules.ts';
+import './tables.ts';
+import '../catalog/tables.ts';
+
+/**
+ * Stock must equal the sum of its ledger: moveStock keeps them together, so a difference means
+ * someone wrote to `product.stock` outside it. No automatic repair: which side is right needs a
+ * person (and usually a stock count).
+ */
+export const stockLedgerCheck = defineCheck({
+  name: 'inventory.stock_ledger',
+  severity: 'critical',
+  description: 'product stock that differs from the sum of its stock ledger',
+  async find({ db }) {
+    const rows = await db
+      .selectFrom('product as p')
+      .leftJoin('stock_ledger as l', 'l.product_id', 'p.id')
+      .select(['p.id', 'p.corporation_id', 'p.store_id', 'p.stock'])
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('l.quantity'), sql<number>`0`).as('ledger'))
+      .groupBy(['p.id', 'p.corporation_id', 'p.store_id', 'p.stock'])
+      .having((eb) =>
+        eb(eb.ref('p.stock'), '!=', eb.fn.coalesce(eb.fn.sum<number>('l.quantity'), sql<number>`0`)),
+      )
+      .limit(1000)
+      .execute();
+    return rows.map((r) => ({
+      corporationId: Number(r.corporation_id),
+      storeId: Number(r.store_id),
+      productId: Number(r.id),
+      stock: Number(r.stock),
+      ledgerSum: Number(r.ledger),
+    }));
+  },
+});
+
+/**
+ * EC stock is derived (max(0, stock − reserve)) by worker-product; a lost or dead-lettered event
+ * leaves it stale, which oversells online. The repair recomputes it, which is always safe.
+ */
+export const ecStockCheck = defineCheck({
+  name: 'inventory.ec_stock',
+  severity: 'critical',
+  description: 'online stock that is not stock minus reserve',
+  async find({ db }) {
+    const products = await db
+      .selectFrom('product')
+      .select(['id', 'corporation_id', 'store_id', 'stock', 'reserve', 'ec_stock'])
+      .execute();
+    const reserves = new Map<number, number>();
+    const out = [];
+    for (const p of products) {
+      const storeId = Number(p.store_id);
+      if (!reserves.has(storeId)) reserves.set(storeId, (await readSettings(db, storeId)).defaultReserve);
+      const expected = ecStockOf(
+        Number(p.stock),
+        p.reserve === null ? reserves.get(storeId)! : Number(p.reserve),
+      );
+      if (Number(p.ec_stock) !== expected) {
+        out.push({
+          corporationId: Number(p.corporation_id),
+          storeId,
+          productId: Number(p.id),
+          ecStock: Number(p.ec_stock),
+          expected,
+        });
+      }
+    }
+    return out;
+  },
+  async repair({ db }, findings) {
+    let fixed = 0;
+    for (const f of findings) {
+      await withTransaction(db, async (tx) => {
+        const res = await tx
+          .updateTable('product')
+          .set({ ec_stock: f.expected as number })
+          .where('id', '=', f.productId as number)
+          .where('ec_stock', '=', f.ecStock as number)
+          .executeTakeFirst();
+        fixed += Number(res.numUpdatedRows);
+      });
+    }
+    return fixed;
+  },
+});
