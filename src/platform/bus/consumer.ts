@@ -141,6 +141,10 @@ export function startConsumer(o: ConsumerOptions): Consumer {
   async function handleGroup(group: Delivery[]): Promise<Delivery[]> {
     const done: Delivery[] = [];
     for (const [i, d] of group.entries()) {
+      // Let I/O in between messages: on SQLite every query is a resolved promise, and a burst of
+      // thousands of events would otherwise keep the event loop from answering HTTP in the same
+      // process (regi dev).
+      await new Promise((resolve) => setImmediate(resolve));
       if (await handleOne(d)) done.push(d);
       else {
         for (const rest of group.slice(i + 1))

@@ -167,6 +167,8 @@ export function startRelay(o: RelayOptions): Relay {
         lastError = n > 0 ? null : lastError;
         await prune();
         if (n < o.batchSize) await sleep(o.pollMs, stopping.signal);
+        // A full batch: go on at once, but let I/O (HTTP in the same process) in first.
+        else await new Promise((resolve) => setImmediate(resolve));
       } catch (err) {
         if (err instanceof LeaseLost) {
           active = false;
