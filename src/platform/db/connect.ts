@@ -44,7 +44,7 @@ export function openDatabase(url: string, opts: OpenDatabaseOptions = {}): DbHan
     conn.pragma('busy_timeout = 5000');
     conn.pragma('synchronous = NORMAL');
     conn.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) });
     return { db, dialect, safeUrl: url, close: () => db.destroy() };
   }
   const pool = createPool({
@@ -66,4 +66,28 @@ export function openDatabase(url: string, opts: OpenDatabaseOptions = {}): DbHan
 
 export async function ping(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
+}
+
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing is a
+ * tenth of the CPU of a busy embedded process. A bounded cache keyed by SQL text reuses them.
+ * (A statement being iterated cannot run again meanwhile; regi does not stream SQLite results.)
+ */
+export function withStatementCache(conn: SQLite.Database, size = 500) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => conn.close(),
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText);
+      if (stmt) {
+        // Move to the end: the map's order is the eviction order.
+        cache.delete(sqlText);
+      } else {
+        stmt = conn.prepare(sqlText);
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sqlText, stmt);
+      return stmt;
+    },
+  };
 }

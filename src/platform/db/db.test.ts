@@ -1,8 +1,10 @@
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { testDialects, useTestDb } from '../../../test/support/db.ts';
 import { fromDbTime, toDbTime } from '../../kernel/time.ts';
 import { migrateToLatest, migrationStatus } from './migrate.ts';
+import { withStatementCache } from './connect.ts';
 import { isRetryable, withTransaction } from './transaction.ts';
 
 describe.each(testDialects())('database on %s', (dialect) => {
@@ -91,5 +93,22 @@ describe('isRetryable', () => {
     expect(isRetryable({ code: 'SQLITE_BUSY' })).toBe(true);
     expect(isRetryable({ errno: 1062 })).toBe(false);
     expect(isRetryable(new Error('x'))).toBe(false);
+  });
+});
+
+describe('SQLite statement cache', () => {
+  it('reuses a prepared statement for the same SQL and evicts the least recently used beyond its size', () => {
+    const conn = new SQLite(':memory:');
+    const cached = withStatementCache(conn, 2);
+    const a = cached.prepare('select 1');
+    expect(cached.prepare('select 1')).toBe(a);
+    const b = cached.prepare('select 2');
+    cached.prepare('select 1'); // now the most recent
+    cached.prepare('select 3'); // evicts "select 2"
+    expect(cached.prepare('select 1')).toBe(a);
+    const again = cached.prepare('select 2');
+    expect(again).not.toBe(b);
+    expect(again.all([])).toEqual([{ 2: 2 }]);
+    cached.close();
   });
 });
