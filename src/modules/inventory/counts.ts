@@ -3,7 +3,7 @@ import { ConflictError, ValidationError } from '../../kernel/errors.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import { countDifferences, type CountDifference, type SheetLine } from './count-rules.ts';
-import { checkProducts, insertDocument, lockDocument } from './documents.ts';
+import { checkProducts, insertDocument, lockDocument, transitionDocument } from './documents.ts';
 import { moveStock, type StockContext } from './ledger.ts';
 import './tables.ts';
 
@@ -73,14 +73,13 @@ export async function reviewCount(tx: Tx, ctx: StockContext, docId: number): Pro
 /** Applies exactly the differences (one ledger move per product that differs) and finalises the count. */
 export async function applyCount(tx: Tx, ctx: StockContext, docId: number): Promise<CountDifference[]> {
   const doc = await lockDocument(tx, ctx, docId, 'count');
-  const claimed = await tx
-    .updateTable('stock_document')
-    .set({ status: 'final', finalized_at: toDbTime(new Date()) })
-    .where('id', '=', docId)
-    .where('status', 'in', ['open', 'review'])
-    .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1)
-    throw new ConflictError('count_finished', `Count ${docId} is ${doc.status}.`);
+  await transitionDocument(
+    tx,
+    docId,
+    ['open', 'review'],
+    'final',
+    new ConflictError('count_finished', `Count ${docId} is ${doc.status}.`),
+  );
   const diffs = await differences(
     tx,
     ctx,

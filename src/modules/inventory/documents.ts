@@ -149,20 +149,39 @@ export async function lockDocument(tx: Tx, ctx: StockContext, docId: number, kin
   return doc;
 }
 
+/**
+ * Moves a document from one of `from` to `to`, or throws `conflict`: the status check and the
+ * change are one conditional UPDATE, so two clerks finishing the same document cannot both win.
+ */
+export async function transitionDocument(
+  tx: Tx,
+  docId: number,
+  from: StockDocumentStatus[],
+  to: StockDocumentStatus,
+  conflict: ConflictError,
+): Promise<void> {
+  const res = await tx
+    .updateTable('stock_document')
+    .set({ status: to, ...(to === 'final' ? { finalized_at: toDbTime(new Date()) } : {}) })
+    .where('id', '=', docId)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw conflict;
+}
+
 /** Receives a planned stocking: every line moves into stock with its cost (a new cost layer). */
 export async function receiveStocking(tx: Tx, ctx: StockContext, docId: number): Promise<void> {
   await lockDocument(tx, ctx, docId, 'stocking');
-  const claimed = await tx
-    .updateTable('stock_document')
-    .set({ status: 'final', finalized_at: toDbTime(new Date()) })
-    .where('id', '=', docId)
-    .where('status', '=', 'planned')
-    .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1)
-    throw new ConflictError(
+  await transitionDocument(
+    tx,
+    docId,
+    ['planned'],
+    'final',
+    new ConflictError(
       'document_not_planned',
       `Stocking ${docId} is not planned (already received or cancelled).`,
-    );
+    ),
+  );
   const lines = await tx
     .selectFrom('stock_document_line')
     .selectAll()
@@ -196,14 +215,13 @@ export async function reverseStocking(
   reason: string,
 ): Promise<number> {
   await lockDocument(tx, ctx, docId, 'stocking');
-  const claimed = await tx
-    .updateTable('stock_document')
-    .set({ status: 'reversed' })
-    .where('id', '=', docId)
-    .where('status', '=', 'final')
-    .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1)
-    throw new ConflictError('document_not_final', `Stocking ${docId} is not received, or already reversed.`);
+  await transitionDocument(
+    tx,
+    docId,
+    ['final'],
+    'reversed',
+    new ConflictError('document_not_final', `Stocking ${docId} is not received, or already reversed.`),
+  );
   const reversal = await insertDocument(tx, ctx, {
     kind: 'stocking',
     status: 'final',
@@ -245,14 +263,13 @@ export async function reverseStocking(
 /** Cancels a stocking that was never received. */
 export async function cancelStocking(tx: Tx, ctx: StockContext, docId: number): Promise<void> {
   await lockDocument(tx, ctx, docId, 'stocking');
-  const res = await tx
-    .updateTable('stock_document')
-    .set({ status: 'cancelled' })
-    .where('id', '=', docId)
-    .where('status', '=', 'planned')
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1)
-    throw new ConflictError('document_not_planned', `Stocking ${docId} is not planned.`);
+  await transitionDocument(
+    tx,
+    docId,
+    ['planned'],
+    'cancelled',
+    new ConflictError('document_not_planned', `Stocking ${docId} is not planned.`),
+  );
 }
 
 export async function readDocument(db: Db | Tx, storeId: number, docId: number) {
