@@ -6,6 +6,7 @@ import { cashMethodTotals, summarizeMovements, type SettlementFigures } from './
 import { movementColumns, toMovement } from './ledger.ts';
 import { registerOf } from './locks.ts';
 import { readSettlement } from './settlements.ts';
+import { settlementSummary } from './settlement-summary.ts';
 import { salesByMethodSource } from './sales-source.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import './tables.ts';
@@ -117,18 +118,7 @@ export async function listSettlements(
   if (opts.registerId) q = q.where('register_id', '=', opts.registerId);
   if (opts.before) q = q.where('id', '<', opts.before);
   const rows = await q.execute();
-  const items = rows.slice(0, opts.limit).map((s) => ({
-    id: Number(s.id),
-    registerId: Number(s.register_id),
-    kind: s.kind,
-    businessDate: s.business_date,
-    staffId: Number(s.staff_id),
-    expected: Number(s.expected),
-    counted: Number(s.counted),
-    difference: Number(s.difference),
-    nextFloat: s.next_float == null ? null : Number(s.next_float),
-    createdAt: s.created_at,
-  }));
+  const items = rows.slice(0, opts.limit).map(settlementSummary);
   return { items, nextCursor: rows.length > opts.limit ? items[items.length - 1]!.id : null };
 }
 

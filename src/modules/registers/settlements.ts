@@ -18,6 +18,7 @@ import { registerClosed, registerOpened } from './events.ts';
 import { cashMethodTotals, summarizeMovements, type SettlementFigures } from './figures.ts';
 import { recordCashMovement } from './ledger.ts';
 import { lockRegister, lockStoreDay, readStoreDay, registerOf } from './locks.ts';
+import { settlementSummary } from './settlement-summary.ts';
 import { salesByMethodSource } from './sales-source.ts';
 import type { SettlementKind } from './tables.ts';
 import './tables.ts';
@@ -75,20 +76,11 @@ export async function readSettlement(
     if (p && Number(p.pieces) > 0) count[`${d}`] = Number(p.pieces);
   }
   return {
-    id: Number(s.id),
-    registerId: Number(s.register_id),
-    kind: s.kind,
-    businessDate: s.business_date,
-    staffId: Number(s.staff_id),
-    expected: Number(s.expected),
-    counted: Number(s.counted),
-    difference: Number(s.difference),
-    nextFloat: s.next_float == null ? null : Number(s.next_float),
+    ...settlementSummary(s),
     count,
     figures: JSON.parse(s.figures) as SettlementView['figures'],
     periodStart: s.period_start,
     periodEnd: s.period_end,
-    createdAt: s.created_at,
   };
 }
 
