@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCash, countTotal, makeChange, validateCount } from './cash-count.ts';
+import { checkCash, countTotal, validateCount } from './cash-count.ts';
 
 describe('cash count', () => {
   it('adds up every denomination including the ¥2,000 note', () => {
@@ -42,20 +42,5 @@ describe('cash count', () => {
       { field: '500', message: 'must be a whole number of pieces (0–100000)' },
     ]);
     expect(validateCount({ '2000': 3, '1': 0 })).toEqual([]);
-  });
-
-  it('makes change with the fewest pieces the drawer holds', () => {
-    expect(
-      makeChange(7_640, { '5000': 5, '2000': 5, '1000': 5, '500': 5, '100': 10, '50': 5, '10': 10 }),
-    ).toEqual({
-      '5000': 1,
-      '2000': 1,
-      '500': 1,
-      '100': 1,
-      '10': 4,
-    });
-    expect(makeChange(3_000, { '2000': 0, '1000': 3 })).toEqual({ '1000': 3 });
-    expect(makeChange(5, { '10': 3 })).toBeNull();
-    expect(makeChange(0, {})).toEqual({});
   });
 });

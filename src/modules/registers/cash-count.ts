@@ -42,20 +42,3 @@ export function checkCash(expected: Yen, count: CashCount): CashCheck {
   const counted = countTotal(count);
   return { expected, counted, difference: counted - expected };
 }
-
-/**
- * Change for an amount with the fewest pieces, from what the drawer holds; null when the drawer
- * cannot make it. Shown to the clerk with the change amount.
- */
-export function makeChange(amount: Yen, drawer: CashCount): CashCount | null {
-  let left = amount;
-  const out: CashCount = {};
-  for (const d of denominations) {
-    const take = Math.min(Math.floor(left / d), drawer[`${d}`] ?? 0);
-    if (take > 0) {
-      out[`${d}`] = take;
-      left -= take * d;
-    }
-  }
-  return left === 0 ? out : null;
-}

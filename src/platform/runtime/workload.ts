@@ -21,8 +21,6 @@ export interface RunningWorkload {
   checks: ReadinessCheck[];
   /** Finish in-flight work, then release what the workload holds (not the shared platform). */
   stop(): Promise<void>;
-  /** Web apps: the Fastify instance (tests inject requests into it). */
-  app?: App;
 }
 
 export interface Workload {
@@ -75,7 +73,6 @@ export function defineWebApp(spec: WebAppSpec): WebWorkload {
       await app.listen({ host: p.config.HOST, port });
       log.info({ url: `http://${p.config.HOST}:${port}` }, `${spec.name} listening`);
       return {
-        app,
         checks: [],
         stop: async () => {
           await app.close();
