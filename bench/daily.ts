@@ -11,14 +11,11 @@ import type { SaleLineTable } from '../src/modules/sales/tables.ts';
 import type { StockLedgerTable } from '../src/modules/inventory/tables.ts';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../src/platform/db/connect.ts';
-import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { openBenchStore } from './demo-store.ts';
 import { withTransaction } from '../src/platform/db/transaction.ts';
 import { createLogger } from '../src/platform/log/log.ts';
 import { toDbTime } from '../src/kernel/time.ts';
 import { computeReceipt } from '../src/modules/sales/tax.ts';
-import { seedDemo } from '../src/modules/demo/seed.ts';
-import { tenancySeed } from '../src/modules/tenancy/seed.ts';
 import { createCategory, createGenre, createItem } from '../src/modules/catalog/commands.ts';
 import { itemInput } from '../src/modules/catalog/schemas.ts';
 import { runDailyCalculate } from '../src/modules/reporting/index.ts';
@@ -36,25 +33,9 @@ const url = values.db ?? `sqlite:${path.join(root, `bench/data/daily-${lines}.db
 if (url.startsWith('sqlite:')) fs.mkdirSync(path.dirname(url.slice('sqlite:'.length)), { recursive: true });
 const DAY = '2026-11-27';
 
-const handle = openDatabase(url);
+const { handle, scope, primaryRegisterId } = await openBenchStore(url);
 const db = handle.db;
-await migrateToLatest(db);
-await seedDemo(db, [tenancySeed]);
-const store = await db
-  .selectFrom('store')
-  .select(['id', 'corporation_id'])
-  .where('code', '=', 'umeda')
-  .executeTakeFirstOrThrow();
-const scope = { corporationId: Number(store.corporation_id), storeId: Number(store.id) };
-const register = Number(
-  (
-    await db
-      .selectFrom('register')
-      .select('id')
-      .where('primary_of_store_id', '=', scope.storeId)
-      .executeTakeFirstOrThrow()
-  ).id,
-);
+const register = primaryRegisterId;
 
 const have = Number(
   (
