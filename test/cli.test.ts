@@ -67,7 +67,13 @@ describe('regi CLI', () => {
       LOG_LEVEL: 'silent',
     });
     expect(await bad.exited).toBe(2);
-    expect(JSON.parse(bad.stdout().trim())).toEqual({ error: '--date must be YYYY-MM-DD' });
+    expect(JSON.parse(bad.stdout().trim())).toEqual({ error: '--date must be a date YYYY-MM-DD' });
+    const daily = spawnRegi(['job', 'daily-calculate', '--from', '2026-11-01', '--to', '2026-11-03'], {
+      REGI_DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+    });
+    expect(await daily.exited).toBe(0);
+    expect(JSON.parse(daily.stdout().trim())).toMatchObject({ job: 'daily-calculate', failed: [] });
   });
 
   it('starts all twelve workloads with `regi dev`, serves both apps and stops on SIGTERM', async () => {

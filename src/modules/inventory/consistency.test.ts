@@ -57,24 +57,52 @@ describe.each(testDialects())('stock consistency checks on %s', (dialect) => {
     ]);
   });
 
-  it('finds stock changed behind the ledger, and repairs the online stock it left stale', async () => {
-    await t.db.updateTable('product').set({ stock: 9 }).where('id', '=', productId).execute();
+  it('repairs online stock that went stale without touching stock', async () => {
     await t.db.updateTable('product').set({ ec_stock: 7 }).where('id', '=', productId).execute();
     const report = await runConsistency(deps(), [stockLedgerCheck, ecStockCheck], { repair: true });
     const [ledger, ec] = report.checks;
-    expect(ledger).toMatchObject({
+    expect(ledger).toMatchObject({ count: 0 });
+    expect(ec).toMatchObject({ count: 1, repaired: 1, remaining: 0 });
+    const after = await t.db
+      .selectFrom('product')
+      .select(['ec_stock', 'stock'])
+      .where('id', '=', productId)
+      .executeTakeFirstOrThrow();
+    expect([Number(after.stock), Number(after.ec_stock)]).toEqual([5, ec!.sample[0]!.expected]);
+  });
+
+  it('finds stock changed behind the ledger and restores it (and its online stock) to the ledger sum, audited', async () => {
+    const before = await t.db
+      .selectFrom('product')
+      .select('ec_stock')
+      .where('id', '=', productId)
+      .executeTakeFirstOrThrow();
+    await t.db.updateTable('product').set({ stock: 9, ec_stock: 0 }).where('id', '=', productId).execute();
+    const found = await runConsistency(deps(), [stockLedgerCheck], { repair: false });
+    expect(found.checks[0]).toMatchObject({
       count: 1,
       repaired: null,
       remaining: 1,
       sample: [{ productId, stock: 9, ledgerSum: 5 }],
     });
-    expect(ec).toMatchObject({ count: 1, repaired: 1, remaining: 0 });
+    expect(found.critical).toBe(1);
+    const report = await runConsistency(deps(), [stockLedgerCheck, ecStockCheck], { repair: true });
+    expect(report.checks.map((c) => [c.name, c.count, c.repaired, c.remaining])).toEqual([
+      ['inventory.stock_ledger', 1, 1, 0],
+      ['inventory.ec_stock', 0, null, 0],
+    ]);
+    expect(report.critical).toBe(0);
     const after = await t.db
       .selectFrom('product')
-      .select(['ec_stock', 'stock', 'reserve'])
+      .select(['ec_stock', 'stock'])
       .where('id', '=', productId)
       .executeTakeFirstOrThrow();
-    expect(Number(after.ec_stock)).toBe(ec!.sample[0]!.expected);
-    expect(report.critical).toBe(1);
+    expect([Number(after.stock), Number(after.ec_stock)]).toEqual([5, Number(before.ec_stock)]);
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('summary')
+      .where('action', '=', 'consistency.repair')
+      .execute();
+    expect(audit.map((a) => a.summary)).toEqual(['Stock 9 restored to its ledger sum 5']);
   });
 });
