@@ -3,6 +3,7 @@ import { notificationRoutes } from '../modules/notifications/index.ts';
 import { registersRoutes } from '../modules/registers/index.ts';
 import { catalogRoutes } from '../modules/catalog/index.ts';
 import { inventoryRoutes } from '../modules/inventory/index.ts';
+import { salesRoutes } from '../modules/sales/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { staffAuthenticator, staffPrincipal, tenancyRoutes } from '../modules/tenancy/index.ts';
 import { operationsRoutes } from '../platform/bus/operations-routes.ts';
@@ -21,6 +22,7 @@ export default defineWebApp({
     registersRoutes(),
     catalogRoutes,
     inventoryRoutes,
+    salesRoutes,
     // The POS single-page app (web/pos) at `/`; a wildcard, so it never shadows the routes above.
     spaRoutes({ dir: webAppDist('pos'), title: 'regi POS' }),
   ],
