@@ -89,53 +89,77 @@ export interface PaymentInput {
 
 export interface RateTotal {
   category: 'standard' | 'reduced' | 'exempt';
+  label: string;
   rateBp: number;
   taxIncluded: number;
   taxExcluded: number;
   tax: number;
 }
 
-export interface SaleTotals {
+export interface SaleLine {
+  lineNo: number;
+  productId: number;
+  itemId: number;
+  name: string;
+  /** Condition and specialty, e.g. "状態A / PSA10". */
+  detail: string;
+  quantity: number;
+  unitPrice: number;
+  listPrice: number;
+  discount: Discount | null;
+  lineDiscount: number;
+  cartDiscountShare: number;
+  amount: number;
+}
+
+/** A sale or a return as the sales API answers it (priced by the server, tax per rate). */
+export interface Sale {
+  id: number;
+  kind: 'sale' | 'return';
+  status: 'draft' | 'held' | 'completed' | 'cancelled';
+  number: string | null;
+  registerId: number;
+  taxMode: 'inclusive' | 'exclusive';
+  lines: SaleLine[];
+  items: number;
   subtotal: number;
   lineDiscounts: number;
-  cartDiscount: number;
+  cartDiscount: Discount | null;
+  cartDiscountAmount: number;
   rates: RateTotal[];
   tax: number;
   total: number;
+  payments: { method: PaymentMethod; amount: number }[];
+  tendered: number | null;
+  change: number | null;
+  returnOfSaleId: number | null;
+  returnedBySaleId: number | null;
+  completedAt: string | null;
+  createdAt: string;
 }
 
-/**
- * A sale as the sales API answers it. The contract (docs/sales.md) names the routes and inputs;
- * the fields read here are the ones every answer carries. Everything the screen shows beyond
- * them is read defensively (`lineName`), so a richer answer costs nothing.
- */
-export interface SaleLine {
-  productId: number;
-  quantity: number;
-  unitPrice: number;
-  discount?: Discount | null;
-  name?: string;
-  itemName?: string;
-  condition?: string;
-  detail?: string;
-  amount?: number;
-}
-
-export interface Sale {
+/** A draft or held cart in the resume list. */
+export interface OpenCart {
   id: number;
-  number: string;
-  kind?: 'sale' | 'return';
-  status: 'draft' | 'held' | 'paying' | 'completed' | 'cancelled';
   registerId: number;
-  lines: SaleLine[];
-  cartDiscount?: Discount | null;
-  totals: SaleTotals;
-  payments?: { method: PaymentMethod; amount: number }[];
-  tendered?: number | null;
-  change?: number | null;
-  completedAt?: string | null;
-  createdAt?: string;
-  returnedBy?: number | null;
+  status: 'draft' | 'held';
+  items: number;
+  total: number;
+  updatedAt: string;
+}
+
+export interface TransactionRow {
+  id: number;
+  number: string | null;
+  kind: 'sale' | 'return';
+  status: Sale['status'];
+  businessDate: string | null;
+  items: number;
+  total: number;
+  tax: number;
+  methods: string;
+  completedAt: string | null;
+  createdAt: string;
 }
 
 export interface Page<T> {

@@ -3,7 +3,7 @@ import { api, storeApi } from '../api.ts';
 import { ErrorBanner } from '../components.tsx';
 import { describeError } from '../errors.ts';
 import { formatYen, useI18n } from '../i18n.tsx';
-import type { Item, Me, Page, Sale, StoreSummary } from '../types.ts';
+import type { Item, Me, Page, StoreSummary, TransactionRow } from '../types.ts';
 
 /** Admin mode: a store's items with stock and prices, and its transactions with a CSV download. */
 export function BackOffice({ me, stores }: { me: Me; stores: StoreSummary[] }) {
@@ -137,21 +137,21 @@ function Items({ storeId }: { storeId: number }) {
 
 function Transactions({ storeId }: { storeId: number }) {
   const { t } = useI18n();
-  const [rows, setRows] = useState<Sale[]>([]);
+  const [rows, setRows] = useState<TransactionRow[]>([]);
   const [cursor, setCursor] = useState<string | number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const base = storeApi(storeId);
 
   const fetchPage = (after: string | number | null) => {
     const params = new URLSearchParams({ limit: '50' });
-    if (after !== null) params.set('cursor', String(after));
-    return api<Page<Sale>>(`${base}/transactions?${params}`);
+    if (after !== null) params.set('before', String(after));
+    return api<{ items: TransactionRow[]; nextBefore: number | null }>(`${base}/transactions?${params}`);
   };
   const load = async (after: string | number) => {
     try {
       const page = await fetchPage(after);
       setRows((old) => [...old, ...page.items]);
-      setCursor(page.nextCursor);
+      setCursor(page.nextBefore);
     } catch (e) {
       setError(describeError(e, t));
     }
@@ -160,7 +160,7 @@ function Transactions({ storeId }: { storeId: number }) {
     fetchPage(null).then(
       (page) => {
         setRows(page.items);
-        setCursor(page.nextCursor);
+        setCursor(page.nextBefore);
       },
       (e) => setError(describeError(e, t)),
     );
@@ -186,10 +186,10 @@ function Transactions({ storeId }: { storeId: number }) {
           {rows.map((s) => (
             <tr key={s.id}>
               <td>{s.number}</td>
-              <td>{s.completedAt ?? s.createdAt ?? ''}</td>
+              <td>{s.completedAt ?? s.createdAt}</td>
               <td>{t(s.kind === 'return' ? 'kind_return' : 'kind_sale')}</td>
-              <td>{s.status}</td>
-              <td className="num">{formatYen(s.totals?.total ?? 0)}</td>
+              <td>{t(`status_${s.status}`)}</td>
+              <td className="num">{formatYen(s.total)}</td>
             </tr>
           ))}
         </tbody>

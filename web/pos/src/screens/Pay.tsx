@@ -18,7 +18,7 @@ export function PayModal(props: {
   onCompleted: (sale: Sale) => void;
 }) {
   const { t } = useI18n();
-  const total = props.sale.totals.total;
+  const total = props.sale.total;
   const [tendered, setTendered] = useState('');
   const [method, setMethod] = useState<OtherMethod | ''>('');
   const [otherAmount, setOtherAmount] = useState('');
@@ -157,7 +157,7 @@ export function CompletedView(props: { storeId: number; sale: Sale; onNext: () =
         </div>
         <p>
           {t('saleNumber')}: <span data-testid="sale-number">{props.sale.number}</span> / {t('total')}{' '}
-          {formatYen(props.sale.totals.total)}
+          {formatYen(props.sale.total)}
           {props.sale.tendered != null && (
             <>
               {' '}

@@ -10,6 +10,7 @@ import type {
   Discount,
   Item,
   Lookup,
+  OpenCart,
   Page,
   Product,
   RegisterState,
@@ -38,17 +39,18 @@ type Dialog =
 const describeDiscount = (d: Discount | null | undefined) =>
   !d ? '' : d.kind === 'yen' ? `-${formatYen(d.value)}` : `-${d.percent}%`;
 
-function lineLabel(line: SaleLine | CartLineInput, info: ProductInfo | undefined) {
-  const l = line as SaleLine;
+/** The server's line when it has answered for this cart, else what the scan told us. */
+function lineLabel(server: SaleLine | undefined, productId: number, info: ProductInfo | undefined) {
   return {
-    name: info?.name ?? l.itemName ?? l.name ?? `#${line.productId}`,
-    condition: info?.condition ?? l.condition ?? l.detail ?? '',
+    name: server?.name ?? info?.name ?? `#${productId}`,
+    condition: server?.detail ?? info?.condition ?? '',
   };
 }
 
 const toInput = (l: SaleLine): CartLineInput => ({
   productId: l.productId,
   quantity: l.quantity,
+  ...(l.unitPrice !== l.listPrice ? { unitPrice: l.unitPrice } : {}),
   ...(l.discount ? { discount: l.discount } : {}),
 });
 
@@ -239,6 +241,20 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
     }
   };
 
+  /** Puts the cart on screen aside (held) and brings the chosen one back. */
+  const resumeCart = async (c: OpenCart) => {
+    try {
+      const current = await settled();
+      if (current && current.lines.length > 0)
+        await api(`${base}/sales/${current.id}/hold`, { method: 'POST' });
+      if (c.status === 'held') await api(`${base}/sales/${c.id}/resume`, { method: 'POST' });
+      resume(await api<Sale>(`${base}/sales/${c.id}`));
+    } catch (e) {
+      setDialog(null);
+      setError(describeError(e, t));
+    }
+  };
+
   const resume = (s: Sale) => {
     saleRef.current = s;
     seq.current++;
@@ -282,7 +298,7 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
     }
   };
 
-  const totals = sale?.totals;
+  const totals = sale;
   const itemCount = lines.reduce((n, l) => n + l.quantity, 0);
   const saleLines = sale && pending === 0 ? sale.lines : null;
 
@@ -326,7 +342,7 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
             )}
             {lines.map((line, i) => {
               const server = saleLines?.[i];
-              const label = lineLabel(server ?? line, info[line.productId]);
+              const label = lineLabel(server, line.productId, info[line.productId]);
               const unit = server?.unitPrice ?? line.unitPrice ?? info[line.productId]?.sellPrice ?? 0;
               return (
                 <tr
@@ -348,7 +364,13 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
                     </button>
                   </td>
                   <td className="num">{describeDiscount(server?.discount ?? line.discount)}</td>
-                  <td className="num">{formatYen(server?.amount ?? unit * line.quantity)}</td>
+                  <td className="num">
+                    {formatYen(
+                      server
+                        ? server.unitPrice * server.quantity - server.lineDiscount
+                        : unit * line.quantity,
+                    )}
+                  </td>
                   <td>
                     <button type="button" tabIndex={-1} onClick={() => changeQuantity(i, -line.quantity)}>
                       {t('remove')}
@@ -374,12 +396,12 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
               <span>{formatYen(-(totals?.lineDiscounts ?? 0))}</span>
             </div>
           )}
-          {(totals?.cartDiscount ?? 0) > 0 && (
+          {(totals?.cartDiscountAmount ?? 0) > 0 && (
             <div>
               <span>
                 {t('cartDiscount')} {describeDiscount(cartDiscount)}
               </span>
-              <span data-testid="cart-discount">{formatYen(-(totals?.cartDiscount ?? 0))}</span>
+              <span data-testid="cart-discount">{formatYen(-(totals?.cartDiscountAmount ?? 0))}</span>
             </div>
           )}
           {totals?.rates.map((r) => (
@@ -387,10 +409,22 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
               <span>{r.category === 'exempt' ? t('taxExempt') : t('taxRate', { rate: r.rateBp / 100 })}</span>
               <span>
                 {formatYen(r.taxIncluded)}{' '}
-                {r.category !== 'exempt' && t('taxIncluded', { tax: formatYen(r.tax) })}
+                {r.category !== 'exempt' &&
+                  t(totals.taxMode === 'exclusive' ? 'taxAdded' : 'taxIncluded', { tax: formatYen(r.tax) })}
               </span>
             </div>
           ))}
+          {totals && totals.rates.length === 0 && totals.tax > 0 && (
+            // A cart the server priced without a per-rate breakdown: its tax as one figure.
+            <div className="rate">
+              <span />
+              <span data-testid="tax">
+                {t(totals.taxMode === 'exclusive' ? 'taxAdded' : 'taxIncluded', {
+                  tax: formatYen(totals.tax),
+                })}
+              </span>
+            </div>
+          )}
           <div className="grand">
             <span>{t('total')}</span>
             <strong data-testid="total">
@@ -512,9 +546,10 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
         <HeldDialog
           base={base}
           registerId={session.register.id}
+          currentId={sale?.id ?? null}
           t={t}
           onClose={() => setDialog(null)}
-          onPick={resume}
+          onPick={(c) => void resumeCart(c)}
         />
       )}
       {dialog?.kind === 'pay' && (
@@ -758,42 +793,55 @@ function PriceDialog(props: {
   );
 }
 
+/** Drafts and held carts of this register, newest first; picking one brings it back to the screen. */
 function HeldDialog(props: {
   base: string;
   registerId: number;
+  currentId: number | null;
   t: Translate;
   onClose: () => void;
-  onPick: (s: Sale) => void;
+  onPick: (c: OpenCart) => void;
 }) {
   const { t } = props;
-  const [sales, setSales] = useState<Sale[] | null>(null);
+  const [carts, setCarts] = useState<OpenCart[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api<Page<Sale>>(`${props.base}/sales?status=held&registerId=${props.registerId}`).then(
-      (p) => setSales(p.items),
+    api<{ items: OpenCart[] }>(`${props.base}/sales?registerId=${props.registerId}`).then(
+      (p) => setCarts(p.items.filter((c) => c.id !== props.currentId && c.items > 0)),
       (e) => setError(describeError(e, t)),
     );
-  }, [props.base, props.registerId, t]);
+  }, [props.base, props.registerId, props.currentId, t]);
+  const onKey = (e: KeyboardEvent) => {
+    const n = Number(e.key);
+    const c = carts?.[n - 1];
+    if (c) {
+      e.preventDefault();
+      props.onPick(c);
+    }
+  };
   return (
     <Modal title={t('heldSales')} onClose={props.onClose} wide>
-      <ErrorBanner error={error} />
-      {sales?.length === 0 && <p>{t('noHeld')}</p>}
-      <table className="list">
-        <tbody>
-          {sales?.map((s, i) => (
-            <tr key={s.id}>
-              <td>
-                <button type="button" onClick={() => props.onPick(s)}>
-                  {i + 1}
-                </button>
-              </td>
-              <td>{s.number}</td>
-              <td>{t('items', { n: s.lines.reduce((n, l) => n + l.quantity, 0) })}</td>
-              <td className="num">{formatYen(s.totals.total)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div onKeyDown={onKey} data-testid="held">
+        <ErrorBanner error={error} />
+        {carts?.length === 0 && <p>{t('noHeld')}</p>}
+        <table className="list">
+          <tbody>
+            {carts?.map((c, i) => (
+              <tr key={c.id}>
+                <td>
+                  <button type="button" onClick={() => props.onPick(c)}>
+                    {i + 1}
+                  </button>
+                </td>
+                <td>{t(`status_${c.status}`)}</td>
+                <td>{c.updatedAt}</td>
+                <td>{t('items', { n: c.items })}</td>
+                <td className="num">{formatYen(c.total)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Modal>
   );
 }

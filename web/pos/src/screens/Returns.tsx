@@ -55,8 +55,7 @@ export function Returns({ session, go }: { session: Session; go: (r: Route) => v
     }
   };
 
-  const returnable =
-    sale && sale.status === 'completed' && (sale.kind ?? 'sale') === 'sale' && !sale.returnedBy;
+  const returnable = sale && sale.status === 'completed' && sale.kind === 'sale' && !sale.returnedBySaleId;
 
   return (
     <div className="page" data-testid="returns">
@@ -88,14 +87,14 @@ export function Returns({ session, go }: { session: Session; go: (r: Route) => v
         <div className="card" data-testid="return-sale">
           <p>
             {t('saleNumber')}: <strong>{sale.number}</strong> / {t('total')}{' '}
-            <strong>{formatYen(sale.totals.total)}</strong>
+            <strong>{formatYen(sale.total)}</strong>
           </p>
           <table className="list">
             <tbody>
               {sale.lines.map((l, i) => (
                 <tr key={i}>
-                  <td>{l.itemName ?? l.name ?? `#${l.productId}`}</td>
-                  <td>{l.condition ?? l.detail ?? ''}</td>
+                  <td>{l.name}</td>
+                  <td>{l.detail}</td>
                   <td className="num">
                     {formatYen(l.unitPrice)} × {l.quantity}
                   </td>
@@ -110,7 +109,7 @@ export function Returns({ session, go }: { session: Session; go: (r: Route) => v
                 <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} />
               </label>
               <button type="button" className="primary" data-testid="refund" disabled={busy} onClick={refund}>
-                {busy ? t('refunding') : `${t('refund')} ${formatYen(sale.totals.total)}`}
+                {busy ? t('refunding') : `${t('refund')} ${formatYen(sale.total)}`}
               </button>
             </div>
           ) : (
@@ -120,7 +119,7 @@ export function Returns({ session, go }: { session: Session; go: (r: Route) => v
       )}
       {done && (
         <div className="card" data-testid="return-done">
-          <p className="big">{t('refunded', { amount: formatYen(done.totals.total) })}</p>
+          <p className="big">{t('refunded', { amount: formatYen(done.total) })}</p>
           <DocumentView
             src={`${base}/sales/${done.id}/receipt?format=html`}
             title={t('receipt')}
