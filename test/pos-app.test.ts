@@ -115,6 +115,9 @@ describe('the POS app in Chromium', () => {
   it('signs in in Japanese, chooses the register and unlocks with the staff code', async () => {
     await page.goto(base + '/');
     await page.getByRole('button', { name: 'サインイン' }).waitFor(); // Japanese by default
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: '日本語' }).click();
     await page.locator('input[name=email]').fill('owner@hoshi.example');
     await page.locator('input[name=password]').fill('regi-demo-2024');
     await page.locator('input[name=password]').press('Enter');
@@ -142,7 +145,7 @@ describe('the POS app in Chromium', () => {
     expect(await page.getByTestId('count-total').innerText()).toBe(yen(25_000));
     await page.getByTestId('count-submit').click();
     await page.getByText('レジを開けました').waitFor();
-    expect(await page.getByTestId('register-status').innerText()).toBe('営業中');
+    await expect.poll(() => page.getByTestId('register-status').innerText()).toBe('営業中');
     const state = await owner.get<{ status: string; expectedCash: number }>(
       `/api/v1/stores/${storeId}/registers/${registerId}/state`,
     );
@@ -157,11 +160,26 @@ describe('the POS app in Chromium', () => {
       .poll(() => page.evaluate<string | null>(`document.activeElement?.getAttribute('data-testid') ?? null`))
       .toBe('scan');
     // A keyboard-wedge scanner: the code's characters, then Enter, into whatever has the focus.
-    for (const p of products) {
-      await page.keyboard.type(p.barcode);
+    const scanCode = async (code: string) => {
+      await page.keyboard.type(code);
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.getByTestId('cart').innerText()).toContain(yen(p.sellPrice));
-    }
+    };
+    await scanCode('2999999999999');
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'コード 2999999999999 の商品は見つかりません' })
+      .waitFor();
+    await scanCode(products[0]!.barcode);
+    await expect.poll(() => page.getByTestId('cart').innerText()).toContain(yen(products[0]!.sellPrice));
+    // Put the cart aside for the next customer (F6), then take it back (F7, first in the list).
+    await page.keyboard.press('F6');
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(0);
+    await page.keyboard.press('F7');
+    await page.getByTestId('held').getByRole('button', { name: '1' }).waitFor();
+    await page.keyboard.press('1');
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(1);
+    await scanCode(products[1]!.barcode);
+    await expect.poll(() => page.getByTestId('cart').innerText()).toContain(yen(products[1]!.sellPrice));
     await expect.poll(() => page.getByTestId('cart-line').count()).toBe(2);
     await page.keyboard.press('F4');
     const dialog = page.getByTestId('discount');
@@ -247,7 +265,7 @@ describe('the POS app in Chromium', () => {
     await form.locator('input[name=nextFloat]').fill('25000');
     await page.getByTestId('count-submit').click();
     await page.getByText('レジを締めました').waitFor();
-    expect(await page.getByTestId('register-status').innerText()).toBe('締め済み');
+    await expect.poll(() => page.getByTestId('register-status').innerText()).toBe('締め済み');
     await expect.poll(() => documentText('settlement')).toContain('25,000');
     await shot('close');
 

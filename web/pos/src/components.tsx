@@ -25,8 +25,9 @@ export function Modal(props: { title: string; onClose: () => void; children: Rea
   const { onClose } = props;
   useEffect(() => {
     // A field with autoFocus has taken the focus already; else the first field gets it.
+    // Nothing to focus yet (a list still loading): the dialog itself, so keys never reach the screen behind.
     if (!ref.current?.contains(document.activeElement))
-      ref.current?.querySelector<HTMLElement>('input, select, button')?.focus();
+      (ref.current?.querySelector<HTMLElement>('input, select, button') ?? ref.current)?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
         e.preventDefault();
@@ -43,6 +44,7 @@ export function Modal(props: { title: string; onClose: () => void; children: Rea
         role="dialog"
         aria-modal="true"
         aria-label={props.title}
+        tabIndex={-1}
         ref={ref}
       >
         <h2>{props.title}</h2>
@@ -64,6 +66,19 @@ export function DocumentView(props: { src: string; title: string; testId?: strin
       </button>
     </div>
   );
+}
+
+/** A dialog's own keys (digits to pick, arrows), wherever the focus is inside it. */
+export function useDialogKeys(handler: (e: KeyboardEvent) => void) {
+  const latest = useRef(handler);
+  useEffect(() => {
+    latest.current = handler;
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => latest.current(e);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 }
 
 /** Whole yen from a text field; empty is 0, anything else not a number is NaN. */

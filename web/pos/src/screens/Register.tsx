@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { api, storeApi } from '../api.ts';
 import type { Session } from '../app.tsx';
-import { ErrorBanner, Modal, Notice, parseYen } from '../components.tsx';
+import { ErrorBanner, Modal, Notice, parseYen, useDialogKeys } from '../components.tsx';
 import { describeError } from '../errors.ts';
 import { formatYen, useI18n, type Translate } from '../i18n.tsx';
 import type { Route } from '../router.ts';
@@ -682,7 +682,7 @@ function ChooseDialog(props: {
 }) {
   const rows = props.products.map((p) => ({ p, name: p.name ?? '' }));
   const [active, setActive] = useState(0);
-  const onKey = (e: KeyboardEvent) => {
+  useDialogKeys((e) => {
     const n = Number(e.key);
     if (n >= 1 && n <= Math.min(9, rows.length)) props.onPick(props.products[n - 1]!);
     else if (e.key === 'ArrowDown') setActive((i) => Math.min(rows.length - 1, i + 1));
@@ -690,10 +690,10 @@ function ChooseDialog(props: {
     else if (e.key === 'Enter') props.onPick(props.products[active]!);
     else return;
     e.preventDefault();
-  };
+  });
   return (
     <Modal title={props.t('chooseCondition')} onClose={props.onClose} wide>
-      <div onKeyDown={onKey} tabIndex={-1} data-testid="choose">
+      <div data-testid="choose">
         <ProductRows rows={rows} active={active} t={props.t} onPick={(r) => props.onPick(r.p)} />
       </div>
     </Modal>
@@ -811,17 +811,16 @@ function HeldDialog(props: {
       (e) => setError(describeError(e, t)),
     );
   }, [props.base, props.registerId, props.currentId, t]);
-  const onKey = (e: KeyboardEvent) => {
-    const n = Number(e.key);
-    const c = carts?.[n - 1];
+  useDialogKeys((e) => {
+    const c = carts?.[Number(e.key) - 1];
     if (c) {
       e.preventDefault();
       props.onPick(c);
     }
-  };
+  });
   return (
     <Modal title={t('heldSales')} onClose={props.onClose} wide>
-      <div onKeyDown={onKey} data-testid="held">
+      <div data-testid="held">
         <ErrorBanner error={error} />
         {carts?.length === 0 && <p>{t('noHeld')}</p>}
         <table className="list">
