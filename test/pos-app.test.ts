@@ -279,6 +279,26 @@ describe('the POS app in Chromium', () => {
     expect(checks.items[0]).toMatchObject({ kind: 'close', counted: 25_000, difference: 0 });
   }, 60_000);
 
+  it('locks the terminal on demand, then shows the day in the back office with a CSV link', async () => {
+    await page.getByRole('button', { name: 'ロック', exact: true }).click();
+    await page.getByText('担当者コードを入力してください').waitFor();
+    await page.locator('input[name=staffCode]').fill('1001');
+    await page.locator('input[name=staffCode]').press('Enter');
+    await page.getByTestId('register-ops').waitFor();
+
+    await page.getByRole('button', { name: 'モード変更' }).click();
+    await page.getByRole('button', { name: '管理モード' }).click();
+    await page.getByTestId('back-office').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin');
+    await page.getByRole('tab', { name: '取引一覧' }).click();
+    const list = page.getByTestId('transactions');
+    await expect.poll(() => list.locator('tbody tr').count()).toBe(2);
+    expect(await list.innerText()).toContain(saleNumber);
+    expect(await list.innerText()).toContain('返品');
+    const csv = await page.getByRole('link', { name: 'CSVダウンロード' }).getAttribute('href');
+    expect(csv).toBe(`/api/v1/stores/${storeId}/transactions.csv`);
+  }, 60_000);
+
   it('serves the same app from `regi run pos-web-app` alone (split mode), deep links included', async () => {
     const port = await freePort();
     const alone = spawnRegi(['run', 'pos-web-app'], {
