@@ -174,47 +174,51 @@ export function totalsOf(
   }
 }
 
-/** Writes the priced lines of a draft (replacing any) and its totals. */
+/** Inserts the priced lines of a sale; `costs` (index-aligned) when the stock has already moved. */
+export async function insertLines(
+  tx: Tx,
+  saleId: number,
+  storeId: number,
+  cart: PricedCart,
+  costs: readonly (number | null)[] = [],
+) {
+  if (cart.lines.length === 0) return;
+  await tx
+    .insertInto('sale_line')
+    .values(
+      cart.lines.map((l, i) => {
+        const t = cart.totals.lines[i]!;
+        return {
+          sale_id: saleId,
+          store_id: storeId,
+          line_no: i + 1,
+          product_id: l.productId,
+          item_id: l.itemId,
+          name: l.name.slice(0, 300),
+          detail: l.detail.slice(0, 200),
+          quantity: l.quantity,
+          unit_price: l.unitPrice,
+          list_price: l.listPrice,
+          tax_category: l.category,
+          discount_kind: l.discount?.kind ?? null,
+          discount_value: l.discount ? (l.discount.kind === 'yen' ? l.discount.value : l.discount.bp) : null,
+          line_discount: t.lineDiscount,
+          cart_discount_share: t.cartDiscountShare,
+          amount: t.amount,
+          cost: costs[i] ?? null,
+        };
+      }),
+    )
+    .execute();
+}
+
+/** Replaces the lines of a draft and its totals. */
 export async function storeCart(tx: Tx, saleId: number, storeId: number, cart: PricedCart, now: string) {
   await tx.deleteFrom('sale_line').where('sale_id', '=', saleId).execute();
-  if (cart.lines.length)
-    await tx
-      .insertInto('sale_line')
-      .values(
-        cart.lines.map((l, i) => {
-          const t = cart.totals.lines[i]!;
-          return {
-            sale_id: saleId,
-            store_id: storeId,
-            line_no: i + 1,
-            product_id: l.productId,
-            item_id: l.itemId,
-            name: l.name.slice(0, 300),
-            detail: l.detail.slice(0, 200),
-            quantity: l.quantity,
-            unit_price: l.unitPrice,
-            list_price: l.listPrice,
-            tax_category: l.category,
-            discount_kind: l.discount?.kind ?? null,
-            discount_value: l.discount
-              ? l.discount.kind === 'yen'
-                ? l.discount.value
-                : l.discount.bp
-              : null,
-            line_discount: t.lineDiscount,
-            cart_discount_share: t.cartDiscountShare,
-            amount: t.amount,
-            cost: null,
-          };
-        }),
-      )
-      .execute();
+  await insertLines(tx, saleId, storeId, cart);
   await tx
     .updateTable('sale')
-    .set({
-      ...saleTotalsRow(cart),
-      updated_at: now,
-    })
+    .set({ ...saleTotalsRow(cart), updated_at: now })
     .where('id', '=', saleId)
     .execute();
 }

@@ -14,6 +14,7 @@ import {
   priceCart,
   saleTotalsRow,
   storeCart,
+  insertLines,
   taxSettingsOf,
   type CartInput,
   type PricedCart,
@@ -231,16 +232,13 @@ function plan(total: number, payment: PaymentInput): PaymentPlan {
 
 /** The next receipt number of the register (its row lock is held by assertRegisterOpen). */
 async function nextNumber(tx: Tx, registerId: number): Promise<string> {
-  await tx
-    .insertInto('sale_register_counter')
-    .orIgnore()
-    .values({ register_id: registerId, last_no: 0 })
-    .execute();
-  await tx
+  const bumped = await tx
     .updateTable('sale_register_counter')
     .set({ last_no: sql`last_no + 1` })
     .where('register_id', '=', registerId)
-    .execute();
+    .executeTakeFirst();
+  if (Number(bumped.numUpdatedRows) === 0)
+    await tx.insertInto('sale_register_counter').values({ register_id: registerId, last_no: 1 }).execute();
   const r = await tx
     .selectFrom('sale_register_counter')
     .select('last_no')
@@ -251,7 +249,8 @@ async function nextNumber(tx: Tx, registerId: number): Promise<string> {
 
 /**
  * Stock for every line, in product order (two sales of the same products lock them in the same
- * order, so they cannot deadlock). Out: negative quantities; a return puts them back.
+ * order, so they cannot deadlock). Out: negative quantities; a return puts them back at `costs`.
+ * Returns the cost of each line's units, index-aligned with the cart.
  */
 async function moveLines(
   tx: Tx,
@@ -259,14 +258,15 @@ async function moveLines(
   saleId: number,
   cart: PricedCart,
   direction: -1 | 1,
-  costs: (number | null)[] = [],
-) {
+  costs: readonly (number | null)[] = [],
+): Promise<number[]> {
+  const moved: number[] = [];
   const order = cart.lines
     .map((l, i) => ({ l, i }))
     .sort((a, b) => a.l.productId - b.l.productId || a.i - b.i);
   for (const { l, i } of order) {
     try {
-      const moved = await moveStock(
+      const m = await moveStock(
         tx,
         { corporationId: ctx.corporationId, storeId: ctx.storeId, staffId: ctx.actingStaffId },
         {
@@ -277,13 +277,7 @@ async function moveLines(
           ...(direction > 0 && costs[i] != null && { unitCost: Math.round(costs[i]! / l.quantity) }),
         },
       );
-      if (direction < 0)
-        await tx
-          .updateTable('sale_line')
-          .set({ cost: moved.cost })
-          .where('sale_id', '=', saleId)
-          .where('line_no', '=', i + 1)
-          .execute();
+      moved[i] = m.cost;
     } catch (err) {
       if (err instanceof OutOfStockError) {
         const e = err.extra as { requested: number; available: number };
@@ -297,6 +291,7 @@ async function moveLines(
       throw err;
     }
   }
+  return moved;
 }
 
 /**
@@ -311,10 +306,20 @@ async function settle(
   register: OpenRegister,
   cart: PricedCart,
   input: PayInput,
+  lines: 'stored' | 'new',
 ) {
   if (cart.lines.length === 0) throw new EmptyCartError();
   const payment = plan(cart.totals.total, input.payment);
-  await moveLines(tx, ctx, saleId, cart, -1);
+  const costs = await moveLines(tx, ctx, saleId, cart, -1);
+  if (lines === 'new') await insertLines(tx, saleId, ctx.storeId, cart, costs);
+  else
+    for (const [i, cost] of costs.entries())
+      await tx
+        .updateTable('sale_line')
+        .set({ cost })
+        .where('sale_id', '=', saleId)
+        .where('line_no', '=', i + 1)
+        .execute();
   const number = await nextNumber(tx, register.registerId);
   const at = now();
   await tx
@@ -417,7 +422,7 @@ export async function completeSale(
       const register = await assertRegisterOpen(tx, ctx, registerId);
       await lockOpenSale(tx, ctx, saleId);
       const sale = await tx.selectFrom('sale').selectAll().where('id', '=', saleId).executeTakeFirstOrThrow();
-      await settle(tx, ctx, saleId, register, await loadCart(tx, sale), input);
+      await settle(tx, ctx, saleId, register, await loadCart(tx, sale), input, 'stored');
       return saleId;
     },
   );
@@ -442,11 +447,10 @@ export async function checkout(
       const at = now();
       const r = await tx
         .insertInto('sale')
-        .values(emptySaleRow(ctx, registerId, 'sale', at))
+        .values({ ...emptySaleRow(ctx, registerId, 'sale', at), ...saleTotalsRow(cart) })
         .executeTakeFirstOrThrow();
       const saleId = Number(r.insertId);
-      await storeCart(tx, saleId, ctx.storeId, cart, at);
-      await settle(tx, ctx, saleId, register, cart, input);
+      await settle(tx, ctx, saleId, register, cart, input, 'new');
       return saleId;
     },
   );
@@ -504,21 +508,14 @@ export async function returnSale(
         .values({
           ...emptySaleRow(ctx, registerId, 'return', at),
           return_of_sale_id: saleId,
+          ...saleTotalsRow(cart),
           return_reason: input.reason,
         })
         .executeTakeFirstOrThrow();
       const returnId = Number(r.insertId);
-      await storeCart(tx, returnId, ctx.storeId, cart, at);
       await moveLines(tx, ctx, returnId, cart, 1, cart.costs);
       // A return's lines carry the cost the units left with: the day's gross margin nets to zero.
-      for (const [i, cost] of cart.costs.entries())
-        if (cost != null)
-          await tx
-            .updateTable('sale_line')
-            .set({ cost })
-            .where('sale_id', '=', returnId)
-            .where('line_no', '=', i + 1)
-            .execute();
+      await insertLines(tx, returnId, ctx.storeId, cart, cart.costs);
       const number = await nextNumber(tx, registerId);
       const refunds = payments.map((p) => ({ method: p.method, amount: -Number(p.amount) }));
       await tx
