@@ -7,7 +7,7 @@
 # follow the one ARG).
 ARG NODE_IMAGE=node:24.11.1-bookworm-slim
 
-# --- build: compile TypeScript to dist/ (dev dependencies stay in this stage) ---
+# --- build: compile TypeScript to dist/ and the POS app to web/pos/dist (dev dependencies stay here) ---
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # Toolchain only for the case where a native module has no prebuilt binary for this platform.
@@ -18,7 +18,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build
+COPY web/pos ./web/pos
+RUN npm run build \
+ && npm run build:web
 
 # --- deps: production dependencies only ---
 FROM ${NODE_IMAGE} AS deps
@@ -38,6 +40,7 @@ WORKDIR /app
 # Files stay owned by root and are read-only to the process; it writes nothing to the image.
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/pos/dist ./web/pos/dist
 COPY package.json ./
 COPY bin ./bin
 # The `node` user (uid 1000) ships with the official image.

@@ -15,6 +15,7 @@ const PUBLIC = [
   /^\/readyz$/,
   /^\/api\/docs(\/.*)?$/, // Swagger UI's own files and the OpenAPI document
   /^\/api\/v1\/auth\/login$/,
+  /^\/\*$/, // the POS single-page app's files (src/platform/http/spa.ts; /api, probes excluded)
 ];
 
 describe('route access declarations', () => {

@@ -8,6 +8,7 @@ import { reportingRoutes } from '../modules/reporting/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { staffAuthenticator, staffPrincipal, tenancyRoutes } from '../modules/tenancy/index.ts';
 import { operationsRoutes } from '../platform/bus/operations-routes.ts';
+import { spaRoutes, webAppDist } from '../platform/http/spa.ts';
 import { defineWebApp } from '../platform/runtime/workload.ts';
 
 export default defineWebApp({
@@ -24,6 +25,8 @@ export default defineWebApp({
     inventoryRoutes,
     salesRoutes,
     reportingRoutes,
+    // The POS single-page app (web/pos) at `/`; a wildcard, so it never shadows the routes above.
+    spaRoutes({ dir: webAppDist('pos'), title: 'regi POS' }),
   ],
   platformPlugins: [
     (p) => operationsRoutes({ bus: p.bus }),

@@ -28,6 +28,7 @@ describe('the Dockerfile', () => {
       'src',
       'tsconfig.build.json',
       'tsconfig.json',
+      'web/pos',
     ]);
     for (const source of [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) =>
       m[1]!.split(' '),

@@ -1,0 +1,323 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, buildWebApp, launchChromium, screenshotDir } from './support/browser.ts';
+import { freePort, spawnRegi, waitForHttp, type Spawned } from './support/process.ts';
+
+/**
+ * The POS app in a real browser against the real system: `regi dev` as its own process on a fresh
+ * SQLite data folder with the demo data, Debian's Chromium driven by playwright-core. One shift at
+ * the register, in order: sign in, open the register, sell two cards with a discount for cash,
+ * print the receipt, take the sale back, close the register. Each step checks what the clerk sees
+ * and what the server holds afterwards.
+ */
+const yen = (n: number) => `${n < 0 ? '-' : ''}¥${Math.abs(n).toLocaleString('ja-JP')}`;
+
+interface Product {
+  id: number;
+  itemId: number;
+  barcode: string;
+  sellPrice: number;
+  stock: number;
+}
+interface Item {
+  id: number;
+  name: string;
+  products: Product[];
+}
+interface SaleView {
+  id: number;
+  number: string;
+  status: string;
+  kind?: string;
+  total: number;
+  change?: number | null;
+}
+
+let dataDir: string;
+let app: Spawned;
+let base: string;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+let context: BrowserContext;
+let page: Page;
+let owner: ApiClient;
+let storeId: number;
+let registerId: number;
+let products: Product[];
+let saleNumber: string;
+let sale: SaleView;
+
+const shot = (name: string) => page.screenshot({ path: path.join(screenshotDir, `pos-${name}.png`) });
+
+async function stockOf(productId: number): Promise<number> {
+  return (await owner.get<Product>(`/api/v1/stores/${storeId}/products/${productId}`)).stock;
+}
+
+/** The document (receipt, settlement) shown in the frame with this test id, once it has loaded. */
+async function documentText(testId: string): Promise<string> {
+  const handle = await page.getByTestId(testId).elementHandle();
+  const frame = (await handle!.contentFrame()) as Frame;
+  await frame.waitForSelector('body');
+  return frame.locator('body').innerText();
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  browser = await launchChromium(); // throws when Chromium is missing: never a silent skip
+  await buildWebApp();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regi-pos-app-'));
+  const [pos, ec] = [await freePort(), await freePort()];
+  app = spawnRegi(['dev'], {
+    REGI_DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    VALKEY_URL: '',
+    BUS: 'sql',
+    POS_PORT: String(pos),
+    EC_PORT: String(ec),
+    LOG_LEVEL: 'warn',
+  });
+  base = `http://127.0.0.1:${pos}`;
+  await waitForHttp(`${base}/readyz`, 200, 120_000);
+
+  owner = new ApiClient(base);
+  await owner.post('/api/v1/auth/login', { email: 'owner@hoshi.example', password: 'regi-demo-2024' });
+  await owner.post('/api/v1/auth/session', { mode: 'admin' });
+  const stores = await owner.get<{
+    items: { id: number; code: string; registers: { id: number; primary: boolean }[] }[];
+  }>('/api/v1/stores');
+  const akihabara = stores.items.find((s) => s.code === 'akihabara')!;
+  storeId = akihabara.id;
+  registerId = akihabara.registers.find((r) => r.primary)!.id;
+  // Two cards in stock with their label barcodes, from two different items.
+  const page1 = await owner.get<{ items: Item[] }>(`/api/v1/stores/${storeId}/items?limit=20`);
+  const inStock = page1.items
+    .map((it) => it.products.find((p) => p.stock > 0 && p.sellPrice > 100 && p.barcode))
+    .filter((p): p is Product => !!p);
+  products = inStock.slice(0, 2);
+  expect(products).toHaveLength(2);
+
+  context = browser.context;
+  page = await context.newPage();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (app && app.child.exitCode === null) {
+    app.child.kill('SIGTERM');
+    await app.exited;
+  }
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the POS app in Chromium', () => {
+  it('signs in in Japanese, chooses the register and unlocks with the staff code', async () => {
+    await page.goto(base + '/');
+    await page.getByRole('button', { name: 'サインイン' }).waitFor(); // Japanese by default
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: '日本語' }).click();
+    await page.locator('input[name=email]').fill('owner@hoshi.example');
+    await page.locator('input[name=password]').fill('regi-demo-2024');
+    await page.locator('input[name=password]').press('Enter');
+    await page.getByText('モードを選択').waitFor();
+    await page.locator('select[name=register]').selectOption(String(registerId));
+    await page.getByRole('button', { name: /販売モード/ }).click();
+    // Hoshi Cards uses staff codes: the shared terminal is locked until a clerk identifies.
+    await page.getByText('担当者コードを入力してください').waitFor();
+    await page.locator('input[name=staffCode]').fill('0000');
+    await page.locator('input[name=staffCode]').press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'この担当者コードはこの店舗で使えません' }).waitFor();
+    await page.locator('input[name=staffCode]').fill('1001');
+    await page.locator('input[name=staffCode]').press('Enter');
+    // The register is closed, so the app goes to the register checks.
+    await page.getByTestId('register-ops').waitFor();
+    expect(await page.getByTestId('register-status').innerText()).toBe('締め済み');
+    expect(new URL(page.url()).pathname).toBe('/register-ops');
+  }, 60_000);
+
+  it('opens the register with the denomination count', async () => {
+    await page.getByTestId('open-register').click();
+    const form = page.getByTestId('count-form');
+    await form.locator('input[name=count-1000]').fill('20');
+    await form.locator('input[name=count-100]').fill('50');
+    expect(await page.getByTestId('count-total').innerText()).toBe(yen(25_000));
+    await page.getByTestId('count-submit').click();
+    await page.getByText('レジを開けました').waitFor();
+    await expect.poll(() => page.getByTestId('register-status').innerText()).toBe('営業中');
+    const state = await owner.get<{ status: string; expectedCash: number }>(
+      `/api/v1/stores/${storeId}/registers/${registerId}/state`,
+    );
+    expect(state).toMatchObject({ status: 'open', expectedCash: 25_000 });
+  }, 60_000);
+
+  it('scans two cards, gives a cart discount and shows the server’s totals', async () => {
+    await page.getByTestId('to-register').click();
+    const scan = page.getByTestId('scan');
+    await scan.waitFor();
+    await expect
+      .poll(() => page.evaluate<string | null>(`document.activeElement?.getAttribute('data-testid') ?? null`))
+      .toBe('scan');
+    // A keyboard-wedge scanner: the code's characters, then Enter, into whatever has the focus.
+    const scanCode = async (code: string) => {
+      await page.keyboard.type(code);
+      await page.keyboard.press('Enter');
+    };
+    await scanCode('2999999999999');
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'コード 2999999999999 の商品は見つかりません' })
+      .waitFor();
+    await scanCode(products[0]!.barcode);
+    await expect.poll(() => page.getByTestId('cart').innerText()).toContain(yen(products[0]!.sellPrice));
+    // Put the cart aside for the next customer (F6), then take it back (F7, first in the list).
+    await page.keyboard.press('F6');
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(0);
+    await page.keyboard.press('F7');
+    await page.getByTestId('held').getByRole('button', { name: '1' }).waitFor();
+    await page.keyboard.press('1');
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(1);
+    await scanCode(products[1]!.barcode);
+    await expect.poll(() => page.getByTestId('cart').innerText()).toContain(yen(products[1]!.sellPrice));
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(2);
+    await page.keyboard.press('F4');
+    const dialog = page.getByTestId('discount');
+    await dialog.locator('input[name=value]').fill('100');
+    await dialog.locator('input[name=value]').press('Enter');
+    const expected = products[0]!.sellPrice + products[1]!.sellPrice - 100;
+    await expect.poll(() => page.getByTestId('total').innerText()).toBe(yen(expected));
+    expect(await page.getByTestId('cart-discount').innerText()).toBe(yen(-100));
+    // The tax shown is the server's figure for this cart, not one the browser worked out.
+    const open = await owner.get<{ items: { id: number }[] }>(
+      `/api/v1/stores/${storeId}/sales?registerId=${registerId}`,
+    );
+    const draft = await owner.get<{ tax: number; total: number }>(
+      `/api/v1/stores/${storeId}/sales/${open.items[0]!.id}`,
+    );
+    expect(draft.total).toBe(expected);
+    expect(await page.getByTestId('totals').innerText()).toContain(`内消費税 ${yen(draft.tax)}`);
+    await shot('register');
+  }, 60_000);
+
+  it('takes cash with change, completes the sale once despite a double click, and prints the receipt', async () => {
+    const before = await Promise.all(products.map((p) => stockOf(p.id)));
+    await page.keyboard.press('F9');
+    const total = products[0]!.sellPrice + products[1]!.sellPrice - 100;
+    expect(await page.getByTestId('pay-total').innerText()).toBe(yen(total));
+    const tendered = Math.ceil((total + 1) / 10_000) * 10_000;
+    await page.locator('input[name=tendered]').fill(String(tendered));
+    expect(await page.getByTestId('pay-change').innerText()).toBe(yen(tendered - total));
+    await shot('pay');
+    await page.getByTestId('complete').dblclick();
+    await page.getByTestId('completed').waitFor();
+    expect(await page.getByTestId('change').innerText()).toBe(yen(tendered - total));
+    saleNumber = await page.getByTestId('sale-number').innerText();
+
+    await page.getByTestId('show-receipt').click();
+    await expect.poll(() => documentText('receipt')).toContain(saleNumber);
+    const receipt = await documentText('receipt');
+    expect(receipt).toContain('お釣り');
+    expect(receipt).toContain(yen(tendered - total).replace('¥', ''));
+
+    // On the server: one completed sale, each card's stock down by exactly one.
+    sale = await owner.get<SaleView>(
+      `/api/v1/stores/${storeId}/sales/lookup?number=${encodeURIComponent(saleNumber)}`,
+    );
+    expect(sale).toMatchObject({ status: 'completed', total, change: tendered - total });
+    expect(await Promise.all(products.map((p) => stockOf(p.id)))).toEqual(before.map((n) => n - 1));
+    const state = await owner.get<{ expectedCash: number }>(
+      `/api/v1/stores/${storeId}/registers/${registerId}/state`,
+    );
+    expect(state.expectedCash).toBe(25_000 + total);
+  }, 60_000);
+
+  it('returns the sale by its number and refunds it', async () => {
+    const before = await Promise.all(products.map((p) => stockOf(p.id)));
+    await page.getByRole('button', { name: /次のお客様/ }).click();
+    await page.keyboard.press('F10');
+    await page.getByTestId('returns').waitFor();
+    await page.locator('input[name=saleNumber]').fill(saleNumber);
+    await page.locator('input[name=saleNumber]').press('Enter');
+    await page.getByTestId('return-sale').waitFor();
+    await page.getByTestId('refund').click();
+    await page.getByTestId('return-done').waitFor();
+    expect(await page.getByTestId('return-done').innerText()).toContain(yen(sale.total));
+
+    expect(await Promise.all(products.map((p) => stockOf(p.id)))).toEqual(before.map((n) => n + 1));
+    const again = await owner.request<{ code: string }>(
+      'POST',
+      `/api/v1/stores/${storeId}/sales/${sale.id}/return`,
+      { registerId, reason: 'twice' },
+    );
+    expect([again.status, again.body.code]).toEqual([409, 'already_returned']);
+  }, 60_000);
+
+  it('closes the register with the count and shows the printed settlement', async () => {
+    // A deep link, as a bookmark or a reload would open it: the server answers the app, the app the page.
+    await page.goto(base + '/register-ops');
+    await page.getByTestId('close-register').click();
+    const form = page.getByTestId('count-form');
+    await form.locator('input[name=count-1000]').fill('20');
+    await form.locator('input[name=count-100]').fill('50');
+    // The sale and its refund cancel out: the drawer holds the opening float.
+    expect(await page.getByTestId('count-difference').innerText()).toBe(yen(0));
+    await form.locator('input[name=nextFloat]').fill('25000');
+    await page.getByTestId('count-submit').click();
+    await page.getByText('レジを締めました').waitFor();
+    await expect.poll(() => page.getByTestId('register-status').innerText()).toBe('締め済み');
+    await expect.poll(() => documentText('settlement')).toContain('25,000');
+    await shot('close');
+
+    const state = await owner.get<{ status: string }>(
+      `/api/v1/stores/${storeId}/registers/${registerId}/state`,
+    );
+    expect(state.status).toBe('closed');
+    const checks = await owner.get<{ items: { kind: string; difference: number; counted: number }[] }>(
+      `/api/v1/stores/${storeId}/registers/settlements?registerId=${registerId}`,
+    );
+    expect(checks.items[0]).toMatchObject({ kind: 'close', counted: 25_000, difference: 0 });
+  }, 60_000);
+
+  it('locks the terminal on demand, then shows the day in the back office with a CSV link', async () => {
+    await page.getByRole('button', { name: 'ロック', exact: true }).click();
+    await page.getByText('担当者コードを入力してください').waitFor();
+    await page.locator('input[name=staffCode]').fill('1001');
+    await page.locator('input[name=staffCode]').press('Enter');
+    await page.getByTestId('register-ops').waitFor();
+
+    await page.getByRole('button', { name: 'モード変更' }).click();
+    await page.getByRole('button', { name: '管理モード' }).click();
+    await page.getByTestId('back-office').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin');
+    await page.getByRole('tab', { name: '取引一覧' }).click();
+    const list = page.getByTestId('transactions');
+    await expect.poll(() => list.locator('tbody tr').count()).toBe(2);
+    expect(await list.innerText()).toContain(saleNumber);
+    expect(await list.innerText()).toContain('返品');
+    const csv = await page.getByRole('link', { name: 'CSVダウンロード' }).getAttribute('href');
+    expect(csv).toBe(`/api/v1/stores/${storeId}/transactions.csv`);
+  }, 60_000);
+
+  it('serves the same app from `regi run pos-web-app` alone (split mode), deep links included', async () => {
+    const port = await freePort();
+    const alone = spawnRegi(['run', 'pos-web-app'], {
+      REGI_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      VALKEY_URL: '',
+      POS_PORT: String(port),
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      const root = await waitForHttp(`http://127.0.0.1:${port}/`);
+      expect(await root.text()).toContain('<div id="root">');
+      const deep = await fetch(`http://127.0.0.1:${port}/register-ops`);
+      expect([deep.status, deep.headers.get('cache-control')]).toEqual([200, 'no-cache']);
+      const api = await fetch(`http://127.0.0.1:${port}/api/v1/no-such-route`);
+      expect([api.status, ((await api.json()) as { code: string }).code]).toEqual([404, 'route_not_found']);
+    } finally {
+      alone.child.kill('SIGTERM');
+      await alone.exited;
+    }
+  }, 60_000);
+});

@@ -1,0 +1,204 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, storeApi } from '../api.ts';
+import { ErrorBanner } from '../components.tsx';
+import { describeError } from '../errors.ts';
+import { formatYen, useI18n } from '../i18n.tsx';
+import type { Item, Me, Page, StoreSummary, TransactionRow } from '../types.ts';
+
+/** Admin mode: a store's items with stock and prices, and its transactions with a CSV download. */
+export function BackOffice({ me, stores }: { me: Me; stores: StoreSummary[] }) {
+  const { t } = useI18n();
+  const policies = new Set(me.account.policies);
+  const [chosen, setStoreId] = useState<number | null>(null);
+  const storeId = chosen ?? stores[0]?.id ?? null;
+  const [tab, setTab] = useState<'items' | 'transactions'>('items');
+
+  return (
+    <div className="page" data-testid="back-office">
+      <div className="page-head">
+        <h1>{t('backOffice')}</h1>
+        <select
+          aria-label={t('store')}
+          value={storeId ?? ''}
+          onChange={(e) => setStoreId(Number(e.target.value))}
+        >
+          {stores.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="tabs" role="tablist">
+        <button type="button" role="tab" aria-selected={tab === 'items'} onClick={() => setTab('items')}>
+          {t('itemsTab')}
+        </button>
+        {policies.has('transactions.view') && (
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'transactions'}
+            onClick={() => setTab('transactions')}
+          >
+            {t('transactionsTab')}
+          </button>
+        )}
+      </div>
+      {storeId !== null && tab === 'items' && <Items key={storeId} storeId={storeId} />}
+      {storeId !== null && tab === 'transactions' && <Transactions key={storeId} storeId={storeId} />}
+    </div>
+  );
+}
+
+function Items({ storeId }: { storeId: number }) {
+  const { t } = useI18n();
+  const [q, setQ] = useState('');
+  const [items, setItems] = useState<Item[]>([]);
+  const [cursor, setCursor] = useState<string | number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const fetchPage = (query: string, after: string | number | null) => {
+    const params = new URLSearchParams({ limit: '50' });
+    if (query.trim()) params.set('q', query.trim());
+    if (after !== null) params.set('cursor', String(after));
+    return api<Page<Item>>(`${storeApi(storeId)}/items?${params}`);
+  };
+  const load = async (after: string | number | null) => {
+    try {
+      const page = await fetchPage(q, after);
+      setItems((old) => (after === null ? page.items : [...old, ...page.items]));
+      setCursor(page.nextCursor);
+      setError(null);
+    } catch (e) {
+      setError(describeError(e, t));
+    }
+  };
+  useEffect(() => {
+    fetchPage('', null).then(
+      (page) => {
+        setItems(page.items);
+        setCursor(page.nextCursor);
+      },
+      (e) => setError(describeError(e, t)),
+    );
+  }, [storeId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  return (
+    <>
+      <form
+        className="inline"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          void load(null);
+        }}
+      >
+        <input
+          name="q"
+          autoFocus
+          placeholder={t('searchPlaceholder')}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <button type="submit">{t('search')}</button>
+      </form>
+      <ErrorBanner error={error} />
+      <table className="list">
+        <thead>
+          <tr>
+            <th>{t('product')}</th>
+            <th>{t('condition')}</th>
+            <th>JAN / barcode</th>
+            <th className="num">{t('sellPrice')}</th>
+            <th className="num">{t('stock')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.flatMap((it) =>
+            it.products.map((p, i) => (
+              <tr key={p.id}>
+                <td>{i === 0 ? [it.name, it.cardNumber, it.rarity].filter(Boolean).join(' ') : ''}</td>
+                <td>{p.condition}</td>
+                <td>{p.barcode ?? it.jan ?? ''}</td>
+                <td className="num">{formatYen(p.sellPrice)}</td>
+                <td className="num">{p.stock}</td>
+              </tr>
+            )),
+          )}
+        </tbody>
+      </table>
+      {cursor !== null && (
+        <button type="button" onClick={() => void load(cursor)}>
+          {t('loadMore')}
+        </button>
+      )}
+    </>
+  );
+}
+
+function Transactions({ storeId }: { storeId: number }) {
+  const { t } = useI18n();
+  const [rows, setRows] = useState<TransactionRow[]>([]);
+  const [cursor, setCursor] = useState<string | number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const base = storeApi(storeId);
+
+  const fetchPage = (after: string | number | null) => {
+    const params = new URLSearchParams({ limit: '50' });
+    if (after !== null) params.set('before', String(after));
+    return api<{ items: TransactionRow[]; nextBefore: number | null }>(`${base}/transactions?${params}`);
+  };
+  const load = async (after: string | number) => {
+    try {
+      const page = await fetchPage(after);
+      setRows((old) => [...old, ...page.items]);
+      setCursor(page.nextBefore);
+    } catch (e) {
+      setError(describeError(e, t));
+    }
+  };
+  useEffect(() => {
+    fetchPage(null).then(
+      (page) => {
+        setRows(page.items);
+        setCursor(page.nextBefore);
+      },
+      (e) => setError(describeError(e, t)),
+    );
+  }, [storeId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  return (
+    <>
+      <a className="button" href={`${base}/transactions.csv`} download>
+        {t('csv')}
+      </a>
+      <ErrorBanner error={error} />
+      <table className="list" data-testid="transactions">
+        <thead>
+          <tr>
+            <th>{t('saleNumber')}</th>
+            <th>{t('date')}</th>
+            <th>{t('kind')}</th>
+            <th>{t('status')}</th>
+            <th className="num">{t('total')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((s) => (
+            <tr key={s.id}>
+              <td>{s.number}</td>
+              <td>{s.completedAt ?? s.createdAt}</td>
+              <td>{t(s.kind === 'return' ? 'kind_return' : 'kind_sale')}</td>
+              <td>{t(`status_${s.status}`)}</td>
+              <td className="num">{formatYen(s.total)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {cursor !== null && (
+        <button type="button" onClick={() => void load(cursor)}>
+          {t('loadMore')}
+        </button>
+      )}
+    </>
+  );
+}
