@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db/connect.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import type { MethodTotal } from '../registers/index.ts';
+import { loadCart } from './cart.ts';
 import { taxLabel, type TaxCategory } from './tax.ts';
 import type { SaleKind, SaleStatus } from './tables.ts';
 import './tables.ts';
@@ -115,16 +116,19 @@ export async function readSale(db: Db, storeId: number, saleId: number): Promise
     lineDiscounts: Number(s.line_discounts),
     cartDiscount: discountView(s.cart_discount_kind, s.cart_discount_value),
     cartDiscountAmount: Number(s.cart_discount),
-    rates: rates
+    rates: (s.status === 'completed'
+      ? rates.map((r) => ({
+          category: r.category,
+          rateBp: Number(r.rate_bp),
+          taxIncluded: Number(r.tax_included),
+          taxExcluded: Number(r.tax_excluded),
+          tax: Number(r.tax),
+        }))
+      : // An open cart's tax per rate, from its lines as completion will store it.
+        (await loadCart(db, s)).totals.rates
+    )
       .sort((a, b) => order.indexOf(a.category) - order.indexOf(b.category))
-      .map((r) => ({
-        category: r.category,
-        label: taxLabel(r.category),
-        rateBp: Number(r.rate_bp),
-        taxIncluded: Number(r.tax_included),
-        taxExcluded: Number(r.tax_excluded),
-        tax: Number(r.tax),
-      })),
+      .map((r) => ({ ...r, label: taxLabel(r.category) })),
     tax: Number(s.tax),
     total: Number(s.total),
     payments: payments.map((p) => ({ method: p.method, amount: Number(p.amount) })),

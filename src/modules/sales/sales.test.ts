@@ -212,6 +212,17 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
       total: 1580,
       lines: [{ unitPrice: 1580, listPrice: 1580, detail: 'B' }],
     });
+    // 1580 × 10/110 = 143.6…, rounded to nearest (the demo corporation's rule).
+    expect(priced.json().rates).toEqual([
+      {
+        category: 'standard',
+        label: '10%対象',
+        rateBp: 1000,
+        taxIncluded: 1580,
+        taxExcluded: 1436,
+        tax: 144,
+      },
+    ]);
     expect((await clerk.post(`${shop.base}/sales/${draft.id}/hold`)).json().status).toBe('held');
     const open = (await clerk.get(`${shop.base}/sales?registerId=${shop.primary}`)).json().items;
     expect(open).toEqual([expect.objectContaining({ id: draft.id, status: 'held', total: 1580 })]);
