@@ -2,7 +2,7 @@ import { workloadNames, type WorkloadName } from '../src/workloads/names.ts';
 
 /**
  * What `npm run stack` starts: every workload as its own `regi run <workload>` process, as ECS runs
- * them, against one MySQL/MariaDB and one Valkey/Redis. Services get fixed ports (web: POS_PORT /
+ * them, against one MySQL/MariaDB, one Valkey/Redis and (normally) the SNS/SQS emulator. Services get fixed ports (web: POS_PORT /
  * EC_PORT; the others: a probe port from `healthPortBase`); jobs run once after the services are
  * ready and exit, as a schedule would fire them.
  */
@@ -15,9 +15,19 @@ export interface StackProcess {
   readyUrl?: string;
 }
 
+/** Where the `sqs` bus of every process points: the emulator the stack started and provisioned. */
+export interface StackSqsBus {
+  endpoint: string;
+  region: string;
+  /** `BUS_RESOURCE_PREFIX` the resources were provisioned under. */
+  prefix: string;
+}
+
 export interface StackOptions {
   databaseUrl: string;
   valkeyUrl?: string;
+  /** Unset: the `sql` bus (queue tables in the database). */
+  sqs?: StackSqsBus;
   posPort: number;
   ecPort: number;
   healthPortBase: number;
@@ -32,6 +42,14 @@ export function planStack(o: StackOptions): StackProcess[] {
     DATABASE_URL: o.databaseUrl,
     ...(o.valkeyUrl ? { VALKEY_URL: o.valkeyUrl } : {}),
     HOST: '127.0.0.1',
+    ...(o.sqs
+      ? {
+          BUS: 'sqs',
+          AWS_ENDPOINT_URL: o.sqs.endpoint,
+          AWS_REGION: o.sqs.region,
+          BUS_RESOURCE_PREFIX: o.sqs.prefix,
+        }
+      : { BUS: 'sql' }),
   };
   return selected.map((name) => {
     const kind = name.startsWith('job-') ? 'job' : 'service';

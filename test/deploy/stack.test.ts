@@ -35,6 +35,18 @@ describe('npm run stack', () => {
     expect(plan.find((p) => p.name === 'worker-item')!.env.HEALTH_PORT).toBe('3103');
   });
 
+  it('points every process at the SNS/SQS emulator, or at the sql bus without one', () => {
+    const sqs = { endpoint: 'http://127.0.0.1:4566', region: 'ap-northeast-1', prefix: 'regi-' };
+    for (const p of planStack({ ...options, sqs }))
+      expect(p.env).toMatchObject({
+        BUS: 'sqs',
+        AWS_ENDPOINT_URL: sqs.endpoint,
+        AWS_REGION: sqs.region,
+        BUS_RESOURCE_PREFIX: 'regi-',
+      });
+    for (const p of planStack(options)) expect(p.env.BUS).toBe('sql');
+  });
+
   it('refuses an unknown workload in --only', () => {
     expect(() => planStack({ ...options, only: ['worker-itme'] })).toThrow(
       'unknown workload(s): worker-itme',
@@ -60,6 +72,7 @@ describe('npm run stack', () => {
           STACK_DATABASE_URL: `sqlite:${path.join(dir, 'regi.db')}`,
           STACK_VALKEY_URL: '',
           STACK_HEALTH_PORT_BASE: String(port - 3), // worker-item is the 4th workload
+          STACK_SQS_PORT: String(await freePort()),
           LOG_LEVEL: 'warn',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
