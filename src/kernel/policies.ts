@@ -12,6 +12,7 @@ export const policyNames = [
   'mode.sales',
   'audit.view',
   // selling
+  'sales.sell',
   'customers.view_at_register',
   'sales.manual_discount',
   'sales.manual_price',
@@ -53,6 +54,7 @@ export const builtinGroups = {
   owner: policyNames,
   clerk: [
     'mode.sales',
+    'sales.sell',
     'registers.open_close',
     'cash.move',
     'customers.view_at_register',

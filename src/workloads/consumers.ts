@@ -6,6 +6,7 @@ import * as scheduling from '../modules/scheduling/index.ts';
 import * as registers from '../modules/registers/index.ts';
 import * as catalog from '../modules/catalog/index.ts';
 import * as inventory from '../modules/inventory/index.ts';
+import * as sales from '../modules/sales/index.ts';
 import * as tasks from '../modules/tasks/index.ts';
 import { schedules } from './schedules.ts';
 
@@ -20,6 +21,7 @@ export const productEvents: readonly EventDefinition[] = [
   ...registers.events,
   ...catalog.events,
   ...inventory.events,
+  ...sales.events,
 ];
 
 export const consumers: Record<WorkerName, readonly EventHandler[]> = {
@@ -29,7 +31,11 @@ export const consumers: Record<WorkerName, readonly EventHandler[]> = {
     inventory.handlers.lowStockNotice,
     inventory.handlers.priceHistory,
   ],
-  'worker-transaction': [],
+  'worker-transaction': [
+    sales.handlers.runningTotalOfSale,
+    sales.handlers.runningTotalOfReturn,
+    sales.handlers.receiptMail,
+  ],
   'worker-ec-order': [],
   'worker-external-ec': [],
   'worker-scheduled': [scheduling.runScheduledHandler(schedules)],

@@ -3,6 +3,7 @@ import { notificationRoutes } from '../modules/notifications/index.ts';
 import { registersRoutes } from '../modules/registers/index.ts';
 import { catalogRoutes } from '../modules/catalog/index.ts';
 import { inventoryRoutes } from '../modules/inventory/index.ts';
+import { salesRoutes } from '../modules/sales/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { staffAuthenticator, staffPrincipal, tenancyRoutes } from '../modules/tenancy/index.ts';
 import { operationsRoutes } from '../platform/bus/operations-routes.ts';
@@ -20,6 +21,7 @@ export default defineWebApp({
     registersRoutes(),
     catalogRoutes,
     inventoryRoutes,
+    salesRoutes,
   ],
   platformPlugins: [
     (p) => operationsRoutes({ bus: p.bus }),

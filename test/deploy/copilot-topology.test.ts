@@ -12,7 +12,7 @@ import { copilotApp, copilotRoot, manifestOf } from './support.ts';
 /** A topology shaped like the real one will be: two families, two subscribing workers. */
 const fixture: Topology = {
   publisher: 'backend-outbox',
-  topics: [{ family: 'inventory' }, { family: 'sales' }],
+  topics: [{ family: 'inventory' }, { family: 'buyins' }],
   queues: [
     {
       worker: 'worker-product',
@@ -23,7 +23,7 @@ const fixture: Topology = {
     {
       worker: 'worker-transaction',
       subscriptions: [
-        { family: 'sales', types: ['sales.completed', 'sales.returned'] },
+        { family: 'buyins', types: ['buyins.completed', 'buyins.cancelled'] },
         { family: 'inventory', types: ['inventory.stock_changed'] },
       ],
       visibilityTimeoutSeconds: 60,
@@ -46,8 +46,8 @@ function syncedApp(topology: Topology): CopilotApp {
 describe('Copilot manifests against the event topology', () => {
   it('differ from a topology with events they do not carry until they are synced', () => {
     const problems = checkTopology(fixture, copilotApp());
-    expect(problems).toContain('backend-outbox/manifest.yml: publish.topics lacks the FIFO topic "sales"');
-    expect(problems).toContain('worker-transaction/manifest.yml: does not subscribe to topic "sales"');
+    expect(problems).toContain('backend-outbox/manifest.yml: publish.topics lacks the FIFO topic "buyins"');
+    expect(problems).toContain('worker-transaction/manifest.yml: does not subscribe to topic "buyins"');
   });
 
   it('match after the sync, which renders FIFO topics, filter policies on type, timeouts and DLQ tries', () => {
@@ -55,21 +55,21 @@ describe('Copilot manifests against the event topology', () => {
     expect(checkTopology(fixture, app)).toEqual([]);
     expect(checkManifestSchemas(app)).toEqual([]);
     expect(manifestOf(app, 'backend-outbox').publish.topics).toEqual([
+      { name: 'buyins', fifo: true },
       { name: 'inventory', fifo: true },
-      { name: 'sales', fifo: true },
     ]);
     expect(manifestOf(app, 'worker-transaction').subscribe).toMatchObject({
       queue: { fifo: true, timeout: '60s', dead_letter: { tries: 5 } },
       topics: [
         {
+          name: 'buyins',
+          service: 'backend-outbox',
+          filter_policy: { type: ['buyins.cancelled', 'buyins.completed'] },
+        },
+        {
           name: 'inventory',
           service: 'backend-outbox',
           filter_policy: { type: ['inventory.stock_changed'] },
-        },
-        {
-          name: 'sales',
-          service: 'backend-outbox',
-          filter_policy: { type: ['sales.completed', 'sales.returned'] },
         },
       ],
     });
@@ -134,20 +134,20 @@ describe('Copilot manifests against the event topology', () => {
       const problems = drift((app) => {
         manifestOf(app, 'backend-outbox').publish.topics.push({ name: 'legacy', fifo: true });
         manifestOf(app, 'worker-item').subscribe.topics.push({
-          name: 'sales',
+          name: 'buyins',
           service: 'backend-outbox',
-          filter_policy: { type: ['sales.completed'] },
+          filter_policy: { type: ['buyins.completed'] },
         });
       });
       expect(problems).toEqual([
         'backend-outbox/manifest.yml: publishes topic "legacy" that the topology does not declare',
-        'worker-item/manifest.yml: subscribes to "sales", which the topology does not',
+        'worker-item/manifest.yml: subscribes to "buyins", which the topology does not',
       ]);
     });
 
     it('a publisher other than the relay, or a per-environment override of the subscriptions', () => {
       const problems = drift((app) => {
-        manifestOf(app, 'pos-web-app').publish = { topics: [{ name: 'sales', fifo: true }] };
+        manifestOf(app, 'pos-web-app').publish = { topics: [{ name: 'buyins', fifo: true }] };
         manifestOf(app, 'worker-product').environments.production = { subscribe: { topics: [] } };
       });
       expect(problems).toEqual([

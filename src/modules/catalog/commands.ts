@@ -261,6 +261,7 @@ function itemRow(input: Omit<ItemInput, 'genreId' | 'categoryId' | 'specialtyIds
     base_sell_price: input.baseSellPrice,
     base_buy_price: input.baseBuyPrice,
     allow_round: input.allowRound ? 1 : 0,
+    tax_category: input.taxCategory,
     status: input.status,
   } satisfies Partial<ItemTable>;
 }
@@ -349,6 +350,7 @@ export async function updateItem(
     baseSellPrice: Number(current.base_sell_price),
     baseBuyPrice: Number(current.base_buy_price),
     allowRound: Number(current.allow_round) === 1,
+    taxCategory: current.tax_category,
     status: current.status,
     ...patch,
   };

@@ -108,6 +108,7 @@ export async function bulkInsertItems(
         allow_round: 1,
         status: 'published' as const,
         search_text: searchTextOf(fields),
+        tax_category: 'standard' as const,
         created_at: now,
         updated_at: now,
       },

@@ -2,7 +2,7 @@ import type { Db } from '../../platform/db/connect.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import { normalizeSearchText } from './search-text.ts';
 import { searchItemIds, type SearchQuery } from './search.ts';
-import type { ItemStatus } from './tables.ts';
+import type { ItemStatus, TaxCategory } from './tables.ts';
 import './tables.ts';
 
 type Reader = Db | Tx;
@@ -43,6 +43,7 @@ export interface ItemView {
   baseSellPrice: number;
   baseBuyPrice: number;
   allowRound: boolean;
+  taxCategory: TaxCategory;
   status: ItemStatus;
   products: ProductView[];
 }
@@ -137,6 +138,7 @@ export async function readItems(db: Reader, storeId: number, itemIds: number[]):
         baseSellPrice: Number(r.base_sell_price),
         baseBuyPrice: Number(r.base_buy_price),
         allowRound: Number(r.allow_round) === 1,
+        taxCategory: r.tax_category,
         status: r.status,
         products: products.filter((p) => p.itemId === id),
       };

@@ -66,6 +66,8 @@ export const itemFields = {
   baseSellPrice: yen,
   baseBuyPrice: yen,
   allowRound: z.boolean().default(true),
+  /** Consumption tax of the item: cards and supplies are standard (10%); food and drinks reduced (8%). */
+  taxCategory: z.enum(['standard', 'reduced', 'exempt']).default('standard'),
   status: z.enum(['draft', 'published', 'hidden']).default('draft'),
 };
 export const itemInput = z.object({ ...itemFields, specialtyIds: z.array(id).max(20).default([]) }).strict();

@@ -3,6 +3,8 @@ import type { Id } from '../../platform/db/database.ts';
 /** Booleans are 0/1 integers on both dialects. Money is integer yen. */
 type Flag = number;
 export type RateKind = 'percent' | 'yen';
+/** Consumption-tax category: standard 10%, reduced 8% (food, drinks), exempt. */
+export type TaxCategory = 'standard' | 'reduced' | 'exempt';
 export type ItemStatus = 'draft' | 'published' | 'hidden';
 export type CategoryKind = 'single' | 'box' | 'pack' | 'supply' | 'lucky_bag' | 'other' | 'custom';
 
@@ -90,6 +92,7 @@ export interface ItemTable {
   base_sell_price: number;
   base_buy_price: number;
   allow_round: Flag;
+  tax_category: TaxCategory;
   status: ItemStatus;
   /** Normalised searchable fields joined by "\n" (normalisation removes whitespace, so a match stays in one field). */
   search_text: string;

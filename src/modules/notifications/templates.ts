@@ -32,6 +32,16 @@ export const templates: Record<string, Template> = {
       body: `Consistency check (${str(p.ranAt)}):\n${str(p.summary)}\n\nSee "Consistency reports" in the back office for details.`,
     }),
   },
+  'sales.receipt': {
+    ja: (p) => ({
+      subject: `【${str(p.storeName)}】レシート No.${str(p.number)}`,
+      body: `${str(p.storeName)} をご利用いただきありがとうございます。\nレシートをお送りします。\n\n${str(p.receipt)}`,
+    }),
+    en: (p) => ({
+      subject: `[${str(p.storeName)}] Receipt No.${str(p.number)}`,
+      body: `Thank you for shopping at ${str(p.storeName)}. Your receipt:\n\n${str(p.receipt)}`,
+    }),
+  },
 };
 
 export class UnknownTemplateError extends Error {}

@@ -9,6 +9,7 @@ export {
   type OpenRegister,
 } from './ledger.ts';
 export { useSalesByMethod, type SalesByMethodSource } from './sales-source.ts';
+export { registerOf } from './locks.ts';
 export type { MethodTotal, SettlementFigures } from './figures.ts';
 export { RegisterClosedError, InsufficientCashError } from './errors.ts';
 export { events } from './events.ts';

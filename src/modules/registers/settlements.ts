@@ -1,3 +1,4 @@
+import type { Outcome } from '../../kernel/outcome.ts';
 import { AppError, ValidationError } from '../../kernel/errors.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
@@ -40,11 +41,7 @@ export interface SettlementView {
   createdAt: string;
 }
 
-/** A command's result, and whether it was a replay of an earlier request with the same key. */
-export interface Outcome<T> {
-  value: T;
-  replayed: boolean;
-}
+export type { Outcome } from '../../kernel/outcome.ts';
 
 function checkedCount(count: Record<string, unknown>): CashCount {
   const problems = validateCount(count);

@@ -1,0 +1,588 @@
+import { sql } from 'kysely';
+import { NotFoundError, ValidationError } from '../../kernel/errors.ts';
+import { formatYen } from '../../kernel/money.ts';
+import type { Outcome } from '../../kernel/outcome.ts';
+import { toDbTime } from '../../kernel/time.ts';
+import { publish } from '../../platform/bus/outbox.ts';
+import type { Db } from '../../platform/db/connect.ts';
+import { withTransaction, type Tx } from '../../platform/db/transaction.ts';
+import { moveStock, OutOfStockError } from '../inventory/index.ts';
+import { assertRegisterOpen, recordCashMovement, registerOf, type OpenRegister } from '../registers/index.ts';
+import { recordAudit, type StoreContext } from '../tenancy/index.ts';
+import {
+  loadCart,
+  priceCart,
+  saleTotalsRow,
+  storeCart,
+  insertLines,
+  taxSettingsOf,
+  type CartInput,
+  type PricedCart,
+} from './cart.ts';
+import {
+  AlreadyReturnedError,
+  EmptyCartError,
+  IdempotencyKeyReusedError,
+  LineOutOfStockError,
+  NotReturnableError,
+  RegisterRequiredError,
+  SaleNotOpenError,
+} from './errors.ts';
+import { saleCompleted, saleReturned } from './events.ts';
+import { planPayment, PaymentRejected, type PaymentInput, type PaymentPlan } from './payment-rules.ts';
+import { readSale, type SaleView } from './queries.ts';
+import type { SaleKind } from './tables.ts';
+import './tables.ts';
+
+export interface PayInput {
+  payment: PaymentInput;
+  receiptEmail?: string | null | undefined;
+  idempotencyKey?: string | null | undefined;
+}
+
+/** The register a command acts on: the sales-mode session's, or the one named (they must agree). */
+export function registerFor(ctx: StoreContext, named: number | undefined): number {
+  if (named !== undefined && ctx.registerId !== null && named !== ctx.registerId)
+    throw new ValidationError([
+      {
+        field: 'registerId',
+        code: 'register_mismatch',
+        message: `this session sells on register ${ctx.registerId}`,
+      },
+    ]);
+  const id = named ?? ctx.registerId;
+  if (id == null) throw new RegisterRequiredError();
+  return id;
+}
+
+const now = () => toDbTime(new Date());
+
+function emptySaleRow(ctx: StoreContext, registerId: number, kind: SaleKind, at: string) {
+  return {
+    corporation_id: ctx.corporationId,
+    store_id: ctx.storeId,
+    register_id: registerId,
+    kind,
+    status: 'draft' as const,
+    number: null,
+    business_date: null,
+    staff_id: ctx.actingStaffId,
+    completed_by: null,
+    return_of_sale_id: null,
+    returned_by_sale_id: null,
+    return_reason: null,
+    tax_mode: 'inclusive' as const,
+    tax_rounding: 'down' as const,
+    subtotal: 0,
+    line_discounts: 0,
+    cart_discount: 0,
+    cart_discount_kind: null,
+    cart_discount_value: null,
+    tax: 0,
+    total: 0,
+    items: 0,
+    tendered: null,
+    change_given: null,
+    receipt_email: null,
+    printed_count: 0,
+    idempotency_key: null,
+    created_at: at,
+    updated_at: at,
+    completed_at: null,
+  };
+}
+
+/** A new cart on a register of this store (drafts take no stock: completion does). */
+export async function createDraft(
+  db: Db,
+  ctx: StoreContext,
+  input: { registerId?: number | undefined; cart?: CartInput | undefined },
+): Promise<SaleView> {
+  const registerId = registerFor(ctx, input.registerId);
+  const saleId = await withTransaction(db, async (tx) => {
+    await registerOf(tx, ctx, registerId);
+    const at = now();
+    const r = await tx
+      .insertInto('sale')
+      .values(emptySaleRow(ctx, registerId, 'sale', at))
+      .executeTakeFirstOrThrow();
+    const id = Number(r.insertId);
+    const tax = await taxSettingsOf(tx, ctx.corporationId);
+    await storeCart(tx, id, ctx.storeId, await priceCart(tx, ctx, input.cart ?? { lines: [] }, tax), at);
+    return id;
+  });
+  return (await readSale(db, ctx.storeId, saleId))!;
+}
+
+/**
+ * Locks a draft or held sale of this store (a conditional UPDATE, the portable row lock) or says
+ * why it cannot change: 404 for another store's id, 409 `sale_not_open` for a finished one.
+ */
+async function lockOpenSale(
+  tx: Tx,
+  ctx: StoreContext,
+  saleId: number,
+  set: { register_id?: number; status?: 'draft' | 'held' | 'cancelled' } = {},
+) {
+  const res = await tx
+    .updateTable('sale')
+    .set({ ...set, updated_at: now() })
+    .where('id', '=', saleId)
+    .where('store_id', '=', ctx.storeId)
+    .where('kind', '=', 'sale')
+    .where('status', 'in', ['draft', 'held'])
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 1) return;
+  const s = await tx
+    .selectFrom('sale')
+    .select('status')
+    .where('id', '=', saleId)
+    .where('store_id', '=', ctx.storeId)
+    .executeTakeFirst();
+  if (!s) throw new NotFoundError('The sale');
+  throw new SaleNotOpenError(saleId, s.status);
+}
+
+/** Replaces the cart of a draft (or resumes a held one with it): prices and totals from the server. */
+export async function replaceCart(
+  db: Db,
+  ctx: StoreContext,
+  saleId: number,
+  cart: CartInput,
+): Promise<SaleView> {
+  await withTransaction(db, async (tx) => {
+    await lockOpenSale(tx, ctx, saleId, { status: 'draft' });
+    const tax = await taxSettingsOf(tx, ctx.corporationId);
+    await storeCart(tx, saleId, ctx.storeId, await priceCart(tx, ctx, cart, tax), now());
+  });
+  return (await readSale(db, ctx.storeId, saleId))!;
+}
+
+/** Puts a cart aside (保留) or takes it back, or cancels it; none of these touch stock or cash. */
+export async function setCartStatus(
+  db: Db,
+  ctx: StoreContext,
+  saleId: number,
+  status: 'draft' | 'held' | 'cancelled',
+): Promise<SaleView> {
+  await withTransaction(db, (tx) => lockOpenSale(tx, ctx, saleId, { status }));
+  return (await readSale(db, ctx.storeId, saleId))!;
+}
+
+/** A sale or return already made with this key, or null; a key used for another sale is an error. */
+async function replayOf(
+  db: Db,
+  ctx: StoreContext,
+  key: string | null | undefined,
+  expect: (s: { id: number; kind: string; return_of_sale_id: number | null }) => boolean,
+) {
+  if (!key) return null;
+  const s = await db
+    .selectFrom('sale')
+    .select(['id', 'kind', 'return_of_sale_id'])
+    .where('store_id', '=', ctx.storeId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  if (!s) return null;
+  const found = {
+    id: Number(s.id),
+    kind: s.kind,
+    return_of_sale_id: s.return_of_sale_id == null ? null : Number(s.return_of_sale_id),
+  };
+  if (!expect(found)) throw new IdempotencyKeyReusedError();
+  return (await readSale(db, ctx.storeId, found.id))!;
+}
+
+/** Runs a completing transaction; a twin request with the same key that committed first is replayed. */
+async function idempotent(
+  db: Db,
+  ctx: StoreContext,
+  key: string | null | undefined,
+  expect: Parameters<typeof replayOf>[3],
+  work: (tx: Tx) => Promise<number>,
+): Promise<Outcome<SaleView>> {
+  const earlier = await replayOf(db, ctx, key, expect);
+  if (earlier) return { value: earlier, replayed: true };
+  try {
+    const id = await withTransaction(db, work);
+    return { value: (await readSale(db, ctx.storeId, id))!, replayed: false };
+  } catch (err) {
+    // A twin request with the same key committed first (it held the register while this one
+    // waited, so this one fails on the finished sale or on the unique key): answer as the twin did.
+    if (key) {
+      const twin = await replayOf(db, ctx, key, expect);
+      if (twin) return { value: twin, replayed: true };
+    }
+    throw err;
+  }
+}
+
+function plan(total: number, payment: PaymentInput): PaymentPlan {
+  try {
+    return planPayment(total, payment);
+  } catch (err) {
+    if (err instanceof PaymentRejected)
+      throw new ValidationError(
+        err.errors.map((e) => ({ ...e, field: `payment.${e.field}` })),
+        'The payment does not cover the sale.',
+      );
+    throw err;
+  }
+}
+
+/** The next receipt number of the register (its row lock is held by assertRegisterOpen). */
+async function nextNumber(tx: Tx, registerId: number): Promise<string> {
+  const bumped = await tx
+    .updateTable('sale_register_counter')
+    .set({ last_no: sql`last_no + 1` })
+    .where('register_id', '=', registerId)
+    .executeTakeFirst();
+  if (Number(bumped.numUpdatedRows) === 0)
+    await tx.insertInto('sale_register_counter').values({ register_id: registerId, last_no: 1 }).execute();
+  const r = await tx
+    .selectFrom('sale_register_counter')
+    .select('last_no')
+    .where('register_id', '=', registerId)
+    .executeTakeFirstOrThrow();
+  return `${String(registerId).padStart(3, '0')}-${String(r.last_no).padStart(6, '0')}`;
+}
+
+/**
+ * Stock for every line, in product order (two sales of the same products lock them in the same
+ * order, so they cannot deadlock). Out: negative quantities; a return puts them back at `costs`.
+ * Returns the cost of each line's units, index-aligned with the cart.
+ */
+async function moveLines(
+  tx: Tx,
+  ctx: StoreContext,
+  saleId: number,
+  cart: PricedCart,
+  direction: -1 | 1,
+  costs: readonly (number | null)[] = [],
+): Promise<number[]> {
+  const moved: number[] = [];
+  const order = cart.lines
+    .map((l, i) => ({ l, i }))
+    .sort((a, b) => a.l.productId - b.l.productId || a.i - b.i);
+  for (const { l, i } of order) {
+    try {
+      const m = await moveStock(
+        tx,
+        { corporationId: ctx.corporationId, storeId: ctx.storeId, staffId: ctx.actingStaffId },
+        {
+          productId: l.productId,
+          quantity: direction * l.quantity,
+          source: { kind: direction < 0 ? 'sale' : 'return', id: saleId },
+          unitPrice: l.unitPrice,
+          ...(direction > 0 && costs[i] != null && { unitCost: Math.round(costs[i]! / l.quantity) }),
+        },
+      );
+      moved[i] = m.cost;
+    } catch (err) {
+      if (err instanceof OutOfStockError) {
+        const e = err.extra as { requested: number; available: number };
+        throw new LineOutOfStockError(
+          l.productId,
+          l.name + (l.detail ? ` [${l.detail}]` : ''),
+          e.requested,
+          e.available,
+        );
+      }
+      throw err;
+    }
+  }
+  return moved;
+}
+
+/**
+ * Takes the money and the stock for a cart, inside the caller's transaction, which already holds
+ * the register's lock: stock out through the ledger, the receipt number, payments, the cash into
+ * the drawer, tax per rate, and `sales.completed` — all or nothing.
+ */
+async function settle(
+  tx: Tx,
+  ctx: StoreContext,
+  saleId: number,
+  register: OpenRegister,
+  cart: PricedCart,
+  input: PayInput,
+  lines: 'stored' | 'new',
+) {
+  if (cart.lines.length === 0) throw new EmptyCartError();
+  const payment = plan(cart.totals.total, input.payment);
+  const costs = await moveLines(tx, ctx, saleId, cart, -1);
+  if (lines === 'new') await insertLines(tx, saleId, ctx.storeId, cart, costs);
+  else
+    for (const [i, cost] of costs.entries())
+      await tx
+        .updateTable('sale_line')
+        .set({ cost })
+        .where('sale_id', '=', saleId)
+        .where('line_no', '=', i + 1)
+        .execute();
+  const number = await nextNumber(tx, register.registerId);
+  const at = now();
+  await tx
+    .insertInto('sale_payment')
+    .values(
+      payment.payments.map((p) => ({
+        sale_id: saleId,
+        store_id: ctx.storeId,
+        register_id: register.registerId,
+        method: p.method,
+        amount: p.amount,
+        reference: null,
+        business_date: register.businessDate,
+        occurred_at: at,
+      })),
+    )
+    .execute();
+  if (payment.cashIn > 0)
+    await recordCashMovement(tx, ctx, {
+      registerId: register.registerId,
+      kind: 'sale',
+      amount: payment.cashIn,
+      sourceKind: 'sale',
+      sourceId: saleId,
+    });
+  await insertTaxes(tx, ctx.storeId, saleId, cart);
+  await tx
+    .updateTable('sale')
+    .set({
+      ...saleTotalsRow(cart),
+      status: 'completed',
+      register_id: register.registerId,
+      number,
+      business_date: register.businessDate,
+      completed_by: ctx.actingStaffId,
+      tendered: payment.tendered,
+      change_given: payment.change,
+      receipt_email: input.receiptEmail ?? null,
+      idempotency_key: input.idempotencyKey ?? null,
+      completed_at: at,
+      updated_at: at,
+    })
+    .where('id', '=', saleId)
+    .execute();
+  await publish(
+    tx,
+    saleCompleted.build({
+      corporationId: ctx.corporationId,
+      storeId: ctx.storeId,
+      key: `register:${register.registerId}`,
+      data: {
+        saleId,
+        number,
+        registerId: register.registerId,
+        businessDate: register.businessDate,
+        total: cart.totals.total,
+        tax: cart.totals.tax,
+        items: cart.lines.reduce((n, l) => n + l.quantity, 0),
+        payments: payment.payments,
+        returnOfSaleId: null,
+        receiptRequested: !!input.receiptEmail,
+      },
+    }),
+  );
+}
+
+async function insertTaxes(tx: Tx, storeId: number, saleId: number, cart: PricedCart) {
+  if (cart.totals.rates.length)
+    await tx
+      .insertInto('sale_tax')
+      .values(
+        cart.totals.rates.map((r) => ({
+          sale_id: saleId,
+          category: r.category,
+          store_id: storeId,
+          rate_bp: r.rateBp,
+          tax_included: r.taxIncluded,
+          tax_excluded: r.taxExcluded,
+          tax: r.tax,
+        })),
+      )
+      .execute();
+}
+
+/** Pays a draft or held cart. The same Idempotency-Key again returns the first result. */
+export async function completeSale(
+  db: Db,
+  ctx: StoreContext,
+  saleId: number,
+  input: PayInput & { registerId?: number | undefined },
+): Promise<Outcome<SaleView>> {
+  const registerId = registerFor(ctx, input.registerId);
+  return idempotent(
+    db,
+    ctx,
+    input.idempotencyKey,
+    (s) => s.id === saleId,
+    async (tx) => {
+      // Register lock first, then the sale: every completing command takes them in this order.
+      const register = await assertRegisterOpen(tx, ctx, registerId);
+      await lockOpenSale(tx, ctx, saleId);
+      const sale = await tx.selectFrom('sale').selectAll().where('id', '=', saleId).executeTakeFirstOrThrow();
+      await settle(tx, ctx, saleId, register, await loadCart(tx, sale), input, 'stored');
+      return saleId;
+    },
+  );
+}
+
+/** Cart and payment in one request (a quick sale, and what the checkout benchmark drives). */
+export async function checkout(
+  db: Db,
+  ctx: StoreContext,
+  input: PayInput & { registerId?: number | undefined; cart: CartInput },
+): Promise<Outcome<SaleView>> {
+  const registerId = registerFor(ctx, input.registerId);
+  return idempotent(
+    db,
+    ctx,
+    input.idempotencyKey,
+    (s) => s.kind === 'sale' && s.return_of_sale_id === null,
+    async (tx) => {
+      const register = await assertRegisterOpen(tx, ctx, registerId);
+      const tax = await taxSettingsOf(tx, ctx.corporationId);
+      const cart = await priceCart(tx, ctx, input.cart, tax);
+      const at = now();
+      const r = await tx
+        .insertInto('sale')
+        .values({ ...emptySaleRow(ctx, registerId, 'sale', at), ...saleTotalsRow(cart) })
+        .executeTakeFirstOrThrow();
+      const saleId = Number(r.insertId);
+      await settle(tx, ctx, saleId, register, cart, input, 'new');
+      return saleId;
+    },
+  );
+}
+
+/**
+ * Returns a completed sale as a whole, once, as a new `return` transaction on the register where
+ * the customer stands: stock back through the ledger (at the cost it left with), each payment
+ * refunded by its method — cash out of this drawer — and `sales.returned`. Audited.
+ */
+export async function returnSale(
+  db: Db,
+  ctx: StoreContext,
+  saleId: number,
+  input: { registerId?: number | undefined; reason: string; idempotencyKey?: string | null | undefined },
+): Promise<Outcome<SaleView>> {
+  const registerId = registerFor(ctx, input.registerId);
+  return idempotent(
+    db,
+    ctx,
+    input.idempotencyKey,
+    (s) => s.return_of_sale_id === saleId,
+    async (tx) => {
+      const register = await assertRegisterOpen(tx, ctx, registerId);
+      const at = now();
+      const claimed = await tx
+        .updateTable('sale')
+        .set({ updated_at: at })
+        .where('id', '=', saleId)
+        .where('store_id', '=', ctx.storeId)
+        .where('kind', '=', 'sale')
+        .where('status', '=', 'completed')
+        .where('returned_by_sale_id', 'is', null)
+        .executeTakeFirst();
+      const original = await tx
+        .selectFrom('sale')
+        .selectAll()
+        .where('id', '=', saleId)
+        .where('store_id', '=', ctx.storeId)
+        .executeTakeFirst();
+      if (!original) throw new NotFoundError('The sale');
+      if (Number(claimed.numUpdatedRows) !== 1) {
+        if (original.returned_by_sale_id != null)
+          throw new AlreadyReturnedError(saleId, Number(original.returned_by_sale_id));
+        throw new NotReturnableError(saleId);
+      }
+      const cart = await loadCart(tx, original);
+      const payments = await tx
+        .selectFrom('sale_payment')
+        .select(['method', 'amount'])
+        .where('sale_id', '=', saleId)
+        .execute();
+      const r = await tx
+        .insertInto('sale')
+        .values({
+          ...emptySaleRow(ctx, registerId, 'return', at),
+          return_of_sale_id: saleId,
+          ...saleTotalsRow(cart),
+          return_reason: input.reason,
+        })
+        .executeTakeFirstOrThrow();
+      const returnId = Number(r.insertId);
+      await moveLines(tx, ctx, returnId, cart, 1, cart.costs);
+      // A return's lines carry the cost the units left with: the day's gross margin nets to zero.
+      await insertLines(tx, returnId, ctx.storeId, cart, cart.costs);
+      const number = await nextNumber(tx, registerId);
+      const refunds = payments.map((p) => ({ method: p.method, amount: -Number(p.amount) }));
+      await tx
+        .insertInto('sale_payment')
+        .values(
+          refunds.map((p) => ({
+            sale_id: returnId,
+            store_id: ctx.storeId,
+            register_id: registerId,
+            method: p.method,
+            amount: p.amount,
+            reference: null,
+            business_date: register.businessDate,
+            occurred_at: at,
+          })),
+        )
+        .execute();
+      const cashBack = refunds.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amount, 0);
+      if (cashBack < 0)
+        await recordCashMovement(tx, ctx, {
+          registerId,
+          kind: 'sale_refund',
+          amount: cashBack,
+          sourceKind: 'return',
+          sourceId: returnId,
+        });
+      await insertTaxes(tx, ctx.storeId, returnId, cart);
+      await tx
+        .updateTable('sale')
+        .set({
+          status: 'completed',
+          number,
+          business_date: register.businessDate,
+          completed_by: ctx.actingStaffId,
+          idempotency_key: input.idempotencyKey ?? null,
+          completed_at: at,
+        })
+        .where('id', '=', returnId)
+        .execute();
+      await tx.updateTable('sale').set({ returned_by_sale_id: returnId }).where('id', '=', saleId).execute();
+      await recordAudit(tx, ctx, {
+        action: 'sales.return',
+        targetType: 'sale',
+        targetId: saleId,
+        summary: `Returned sale No.${original.number} (${formatYen(Number(original.total))}) as No.${number}: ${input.reason}`,
+      });
+      await publish(
+        tx,
+        saleReturned.build({
+          corporationId: ctx.corporationId,
+          storeId: ctx.storeId,
+          key: `register:${registerId}`,
+          data: {
+            saleId: returnId,
+            number,
+            registerId,
+            businessDate: register.businessDate,
+            total: cart.totals.total,
+            tax: cart.totals.tax,
+            items: cart.lines.reduce((n, l) => n + l.quantity, 0),
+            payments: refunds,
+            returnOfSaleId: saleId,
+            receiptRequested: false,
+          },
+        }),
+      );
+      return returnId;
+    },
+  );
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { defineEvent } from '../../platform/bus/events.ts';
+
+const yen = z.number().int();
+const id = z.number().int().positive();
+
+/** What worker-transaction needs of a completed sale or return; no personal data (the e-mail stays in the DB). */
+const transactionData = z.object({
+  saleId: id,
+  number: z.string(),
+  registerId: id,
+  businessDate: z.string(),
+  /** Positive for both kinds: the event type says which way the money went. */
+  total: yen,
+  tax: yen,
+  items: z.number().int(),
+  payments: z.array(z.object({ method: z.string(), amount: yen })),
+  returnOfSaleId: id.nullable(),
+  receiptRequested: z.boolean(),
+});
+
+export const saleCompleted = defineEvent('sales.completed', 1, transactionData);
+export const saleReturned = defineEvent('sales.returned', 1, transactionData);
+
+export const events = [saleCompleted, saleReturned];
