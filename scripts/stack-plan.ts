@@ -19,8 +19,18 @@ export interface StackProcess {
 export interface StackSqsBus {
   endpoint: string;
   region: string;
-  /** `BUS_RESOURCE_PREFIX` the resources were provisioned under. */
+  /** `BUS_RESOURCE_PREFIX` the resources were provisioned under (when not named by Copilot). */
   prefix: string;
+  /**
+   * Resources named as Copilot's CloudFormation names them: every process gets the application and
+   * environment, the relay the topic ARNs and each worker its queue URL, as Copilot injects them.
+   */
+  copilot?: {
+    app: string;
+    env: string;
+    topicArns: Record<string, string>;
+    queueUrls: Record<string, string>;
+  };
 }
 
 export interface StackOptions {
@@ -47,13 +57,26 @@ export function planStack(o: StackOptions): StackProcess[] {
           BUS: 'sqs',
           AWS_ENDPOINT_URL: o.sqs.endpoint,
           AWS_REGION: o.sqs.region,
-          BUS_RESOURCE_PREFIX: o.sqs.prefix,
+          ...(o.sqs.copilot
+            ? {
+                COPILOT_APPLICATION_NAME: o.sqs.copilot.app,
+                COPILOT_ENVIRONMENT_NAME: o.sqs.copilot.env,
+              }
+            : { BUS_RESOURCE_PREFIX: o.sqs.prefix }),
         }
       : { BUS: 'sql' }),
   };
+  const injected = (name: WorkloadName): Record<string, string> => {
+    const c = o.sqs?.copilot;
+    if (!c) return {};
+    // Copilot: the publisher's topics (`publish.topics`), a worker service's queue (`subscribe`).
+    if (name === 'backend-outbox') return { COPILOT_SNS_TOPIC_ARNS: JSON.stringify(c.topicArns) };
+    const url = c.queueUrls[name];
+    return url ? { COPILOT_QUEUE_URI: url } : {};
+  };
   return selected.map((name) => {
     const kind = name.startsWith('job-') ? 'job' : 'service';
-    const env: Record<string, string> = { ...common };
+    const env: Record<string, string> = { ...common, ...injected(name) };
     let port: number | undefined;
     if (name === 'pos-web-app') port = o.posPort;
     else if (name === 'ec-web-app') port = o.ecPort;

@@ -1,4 +1,4 @@
-// npm run stack [-- --only a,b,c] [-- --bus sql]
+// npm run stack [-- --only a,b,c] [--names regi] [--bus sql]
 // The AWS topology rehearsed on this machine: each workload a separate process (`regi run`) against
 // the local MariaDB and Redis, and events through SNS FIFO topics → SQS FIFO queues of the fauxqs
 // emulator, started in this process and provisioned from the one topology declaration (the code of
@@ -6,7 +6,9 @@
 // workload, then the emulator.
 // Environment: STACK_DATABASE_URL (default mysql://root@127.0.0.1:3306/regi_stack), STACK_VALKEY_URL
 // (default redis://127.0.0.1:6379), POS_PORT (3000), EC_PORT (3001), STACK_HEALTH_PORT_BASE (3100),
-// STACK_SQS_PORT (4566, the emulator). `--bus sql` runs on the `sql` bus instead (no emulator).
+// STACK_SQS_PORT (4566, the emulator). Resources get Copilot's names (application pos, environment
+// stack) and each process what Copilot injects; `--names regi` uses BUS_RESOURCE_PREFIX names.
+// `--bus sql` runs on the `sql` bus instead (no emulator).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,11 +29,21 @@ if (busKind !== 'sql' && busKind !== 'sqs') {
   process.stderr.write(`stack: --bus must be sql or sqs (got ${JSON.stringify(busKind)})\n`);
   process.exit(2);
 }
+const namesArg = process.argv.indexOf('--names');
+const names = namesArg > 0 ? process.argv[namesArg + 1] : 'copilot';
+if (names !== 'copilot' && names !== 'regi') {
+  process.stderr.write(`stack: --names must be copilot or regi (got ${JSON.stringify(names)})\n`);
+  process.exit(2);
+}
 const sqsPort = Number(process.env.STACK_SQS_PORT || 4566);
 // The AWS SDK warns once per process that its 2027 releases need Node 22; the containers run the
 // current LTS, and on this machine the warning is noise in twelve logs.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const sqs: StackSqsBus | undefined =
+// Copilot's names (application `pos`, environment `stack`) by default, so the wiring is AWS's:
+// the relay gets COPILOT_SNS_TOPIC_ARNS, each worker its COPILOT_QUEUE_URI, and the operations
+// tools find the CloudFormation-style queue names by listing (src/platform/bus/sqs-names.ts).
+const copilot = names === 'copilot' ? { app: 'pos', env: 'stack' } : undefined;
+let sqs: StackSqsBus | undefined =
   busKind === 'sqs'
     ? { endpoint: `http://127.0.0.1:${sqsPort}`, region: 'ap-northeast-1', prefix: 'regi-' }
     : undefined;
@@ -39,15 +51,16 @@ const databaseUrl = process.env.STACK_DATABASE_URL || 'mysql://root@127.0.0.1:33
 const valkeyUrl = process.env.STACK_VALKEY_URL ?? 'redis://127.0.0.1:6379';
 const shutdownMs = Number(process.env.SHUTDOWN_TIMEOUT_MS || 8000) + 2000;
 
-const plan = planStack({
+const planOptions = {
   databaseUrl,
   ...(valkeyUrl ? { valkeyUrl } : {}),
-  ...(sqs ? { sqs } : {}),
   posPort: Number(process.env.POS_PORT || 3000),
   ecPort: Number(process.env.EC_PORT || 3001),
   healthPortBase: Number(process.env.STACK_HEALTH_PORT_BASE || 3100),
   ...(only ? { only } : {}),
-});
+};
+// Planned again once the emulator is provisioned (the injected URLs and ARNs); this checks --only.
+let plan = planStack({ ...planOptions, ...(sqs ? { sqs } : {}) });
 const width = Math.max(...plan.map((p) => p.name.length), 'stack'.length);
 const say = prefixer('stack', width);
 const out = (s: string) => process.stdout.write(say(s + '\n'));
@@ -102,7 +115,12 @@ async function settle(deadline: number): Promise<boolean> {
   const relay = plan.find((p) => p.name === 'backend-outbox');
   const workers = new Set<string>(plan.map((p) => p.name));
   const bus = sqs
-    ? createSqsBus(topology, { region: sqs.region, endpoint: sqs.endpoint, prefix: sqs.prefix })
+    ? createSqsBus(topology, {
+        region: sqs.region,
+        endpoint: sqs.endpoint,
+        prefix: sqs.prefix,
+        ...(copilot ? { copilot } : {}),
+      })
     : undefined;
   const quiet = async () => {
     if (relay?.readyUrl) {
@@ -163,7 +181,6 @@ async function main() {
     );
     await conn.end();
   }
-  const base = plan[0]!.env;
   if (sqs) {
     // Loaded only here: `--bus sql` needs no emulator.
     const { startFauxqs } = await import('fauxqs');
@@ -172,11 +189,16 @@ async function main() {
       region: sqs.region,
       endpoint: sqs.endpoint,
       prefix: sqs.prefix,
+      ...(copilot ? { copilot } : {}),
     });
+    if (copilot)
+      sqs = { ...sqs, copilot: { ...copilot, topicArns: made.topicArns, queueUrls: made.queueUrls } };
+    plan = planStack({ ...planOptions, sqs });
     out(
-      `SNS/SQS emulator (fauxqs) on ${sqs.endpoint}: ${made.topics.length} topics, ${made.queues.length} queues with DLQs, ${made.subscriptions} subscriptions`,
+      `SNS/SQS emulator (fauxqs) on ${sqs.endpoint}: ${made.topics.length} topics, ${made.queues.length} queues with DLQs, ${made.subscriptions} subscriptions, ${copilot ? `named by Copilot (${copilot.app}-${copilot.env}-…)` : `named ${sqs.prefix}…`}`,
     );
   }
+  const base = plan[0]!.env;
   out(
     `database ${databaseUrl.replace(/\/\/([^:@/]+):[^@]*@/, '//$1:***@')}, cache ${valkeyUrl || 'in-memory'}, bus ${sqs ? `sqs (${sqs.endpoint})` : 'sql'}`,
   );

@@ -7,8 +7,9 @@ import { freePort, repoRoot } from './support/process.ts';
 
 /**
  * `npm run stack` end to end: twelve `regi run` processes on a fresh MariaDB database, Redis and the
- * SNS/SQS emulator; a signed-in owner moves stock and cash through the POS API and sees the workers'
- * effects arrive over SNS → SQS; SIGTERM stops every process.
+ * SNS/SQS emulator (queues named as Copilot names them); the demo owner opens a register and sells
+ * through the POS API, and sees the workers' effects arrive over SNS → SQS; SIGTERM stops every
+ * process.
  */
 
 /** A staff member's browser: cookies kept between calls, the CSRF header echoed on writes. */
@@ -62,7 +63,7 @@ const alive = (pid: number) => {
 
 describe.skipIf(!testDialects().includes('mysql'))('npm run stack (MariaDB, Redis, SNS/SQS emulator)', () => {
   it(
-    'runs the twelve workloads as processes; stock and cash moved through the POS reach the workers; SIGTERM stops all',
+    'runs the twelve workloads as processes; a sale at the register reaches the workers; SIGTERM stops all',
     { timeout: 600_000 },
     async () => {
       const database = await createTestDatabase('mysql');
@@ -104,7 +105,9 @@ describe.skipIf(!testDialects().includes('mysql'))('npm run stack (MariaDB, Redi
           .poll(() => output, { timeout: 480_000, interval: 500 })
           .toContain('stack running; Ctrl-C stops everything');
         expect(output).toContain(`bus sqs (http://127.0.0.1:${sqsPort})`);
-        expect(output).toMatch(/SNS\/SQS emulator \(fauxqs\).*7 queues with DLQs/);
+        expect(output).toMatch(
+          /SNS\/SQS emulator \(fauxqs\).*7 queues with DLQs.*named by Copilot \(pos-stack-…\)/,
+        );
         pids = [...output.matchAll(/\[stack\]\s+(\S+) started, pid (\d+)/g)].map((m) => ({
           name: m[1]!,
           pid: Number(m[2]),
@@ -162,30 +165,15 @@ describe.skipIf(!testDialects().includes('mysql'))('npm run stack (MariaDB, Redi
           .selectFrom('product')
           .select(['id'])
           .where('store_id', '=', store.id)
-          .where('ec_stock', '>', 0)
+          .where('ec_stock', '>=', 2)
           .orderBy('id')
           .executeTakeFirstOrThrow();
         const productId = Number(row.id);
         type Product = { stock: number; ecStock: number };
-        const before = await owner.ok<Product>(200, 'GET', `${at}/products/${productId}`);
+        const product = () => owner.ok<Product>(200, 'GET', `${at}/products/${productId}`);
+        const before = await product();
 
-        // Stock in: the adjustment commits stock + ledger + outbox; the relay publishes
-        // inventory.stock_changed to SNS; worker-product's SQS queue gets it and updates EC stock.
-        await owner.ok(201, 'POST', `${at}/adjustments`, {
-          reason: 'stack rehearsal',
-          lines: [{ productId, quantity: 3 }],
-        });
-        await expect
-          .poll(async () => (await owner.ok<Product>(200, 'GET', `${at}/products/${productId}`)).ecStock, {
-            timeout: 60_000,
-            interval: 250,
-          })
-          .toBe(before.ecStock + 3);
-        expect((await owner.ok<Product>(200, 'GET', `${at}/products/${productId}`)).stock).toBe(
-          before.stock + 3,
-        );
-
-        // The register: open with a float, pay cash in, and the expected cash follows.
+        // Open the register with a ¥10,000 float, then sell two of the product for cash.
         await owner.ok(
           201,
           'POST',
@@ -193,17 +181,59 @@ describe.skipIf(!testDialects().includes('mysql'))('npm run stack (MariaDB, Redi
           { count: { '1000': 10 } },
           { 'idempotency-key': 'stack-open-1' },
         );
-        await owner.ok(201, 'POST', `${at}/registers/${register.id}/cash-movements`, {
-          direction: 'in',
-          amount: 5_000,
-          reason: 'change top-up',
-        });
+        const sale = await owner.ok<{
+          id: number;
+          status: string;
+          total: number;
+          change: number;
+          businessDate: string;
+        }>(
+          201,
+          'POST',
+          `${at}/sales/checkout`,
+          {
+            registerId: register.id,
+            lines: [{ productId, quantity: 2 }],
+            payment: { cashTendered: 1_000_000 },
+          },
+          { 'idempotency-key': 'stack-sale-1' },
+        );
+        expect(sale).toMatchObject({ status: 'completed', change: 1_000_000 - sale.total });
+        expect(sale.total).toBeGreaterThan(0);
+
+        // In the sale's transaction: the stock and the drawer's cash.
+        expect((await product()).stock).toBe(before.stock - 2);
         const state = await owner.ok<{ expectedCash: number }>(
           200,
           'GET',
           `${at}/registers/${register.id}/state`,
         );
-        expect(state.expectedCash).toBe(15_000);
+        expect(state.expectedCash).toBe(10_000 + sale.total);
+        const cash = await handle.db
+          .selectFrom('cash_movement')
+          .select(['kind', 'amount'])
+          .where('register_id', '=', register.id)
+          .where('kind', '=', 'sale')
+          .execute();
+        expect(cash.map((c) => Number(c.amount))).toEqual([sale.total]);
+
+        // After it, through the outbox → relay → SNS → SQS → the workers' own processes:
+        // worker-product lowers the online stock (inventory.stock_changed) ...
+        await expect
+          .poll(async () => (await product()).ecStock, { timeout: 60_000, interval: 250 })
+          .toBe(before.ecStock - 2);
+        // ... and worker-transaction adds the sale to the day's running total (sales.completed).
+        const runningTotal = () =>
+          handle.db
+            .selectFrom('sales_running_total')
+            .select(['sales_count', 'sales_total'])
+            .where('store_id', '=', store.id)
+            .where('business_date', '=', sale.businessDate)
+            .executeTakeFirst()
+            .then((r) => (r ? { count: Number(r.sales_count), total: Number(r.sales_total) } : undefined));
+        await expect
+          .poll(runningTotal, { timeout: 60_000, interval: 250 })
+          .toEqual({ count: 1, total: sale.total });
 
         // Nothing was dead-lettered on the way.
         const after = await owner.ok<{ queues: { queue: string; deadLetters: number }[] }>(

@@ -47,6 +47,37 @@ describe('npm run stack', () => {
     for (const p of planStack(options)) expect(p.env.BUS).toBe('sql');
   });
 
+  it('injects what Copilot injects when the emulator carries Copilot names', () => {
+    const topicArns = {
+      inventory: 'arn:aws:sns:ap-northeast-1:000000000000:pos-stack-backend-outbox-inventory.fifo',
+    };
+    const queueUrls = {
+      'worker-item': 'http://127.0.0.1:4566/000000000000/pos-stack-worker-item-EventsQueue-A.fifo',
+    };
+    const plan = planStack({
+      ...options,
+      sqs: {
+        endpoint: 'http://127.0.0.1:4566',
+        region: 'ap-northeast-1',
+        prefix: 'regi-',
+        copilot: { app: 'pos', env: 'stack', topicArns, queueUrls },
+      },
+    });
+    const env = (name: string) => plan.find((p) => p.name === name)!.env;
+    for (const p of plan) {
+      expect(p.env).toMatchObject({
+        BUS: 'sqs',
+        COPILOT_APPLICATION_NAME: 'pos',
+        COPILOT_ENVIRONMENT_NAME: 'stack',
+      });
+      expect(p.env.BUS_RESOURCE_PREFIX).toBeUndefined();
+    }
+    expect(JSON.parse(env('backend-outbox').COPILOT_SNS_TOPIC_ARNS!)).toEqual(topicArns);
+    expect(env('worker-item').COPILOT_QUEUE_URI).toBe(queueUrls['worker-item']);
+    expect(env('pos-web-app').COPILOT_QUEUE_URI).toBeUndefined();
+    expect(env('worker-item').COPILOT_SNS_TOPIC_ARNS).toBeUndefined();
+  });
+
   it('refuses an unknown workload in --only', () => {
     expect(() => planStack({ ...options, only: ['worker-itme'] })).toThrow(
       'unknown workload(s): worker-itme',
