@@ -132,6 +132,14 @@ describe.skipIf(!testDialects().includes('mysql'))('npm run stack (MariaDB, Redi
           ].sort(),
         );
 
+        // The jobs ran once the seed's events had settled: the consistency job finds nothing critical
+        // (online stock = stock − reserve everywhere means worker-product handled every seed event).
+        const consistency = output
+          .split('\n')
+          .map((l) => l.replace(/^\[job-ensure-consistency\]\s+/, ''))
+          .find((l) => l.startsWith('{"job":"ensure-consistency"'));
+        expect(JSON.parse(consistency ?? '{}'), consistency).toMatchObject({ critical: 0, complete: true });
+
         // The demo owner at Akihabara's primary register (Hoshi Cards needs a staff code in sales mode).
         const owner = new Browser(`http://127.0.0.1:${posPort}`);
         await owner.ok(200, 'POST', '/api/v1/auth/login', {

@@ -96,7 +96,7 @@ export const configVariables = {
       .string()
       .regex(/^[A-Za-z0-9_-]{0,40}$/)
       .default('regi-'),
-    doc: 'Prefix of topic and queue names created by `regi bus provision` and resolved when Copilot injects none.',
+    doc: 'Prefix of topic and queue names created by `regi bus provision` and resolved when Copilot injects none and `COPILOT_APPLICATION_NAME`/`COPILOT_ENVIRONMENT_NAME` are unset.',
   },
   COPILOT_SNS_TOPIC_ARNS: {
     schema: z
