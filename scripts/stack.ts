@@ -124,7 +124,7 @@ async function settle(deadline: number): Promise<boolean> {
     : undefined;
   const quiet = async () => {
     if (relay?.readyUrl) {
-      const body = (await (await fetch(relay.readyUrl)).json()) as {
+      const body = (await (await fetch(relay.readyUrl, { signal: AbortSignal.timeout(5000) })).json()) as {
         checks?: Record<string, { detail?: { backlog?: number } }>;
       };
       if (body.checks?.['backend-outbox.outbox']?.detail?.backlog !== 0) return false;
