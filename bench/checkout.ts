@@ -13,11 +13,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import { openDatabase } from '../src/platform/db/connect.ts';
-import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { openBenchStore } from './demo-store.ts';
 import { withTransaction } from '../src/platform/db/transaction.ts';
 import { toDbTime } from '../src/kernel/time.ts';
-import { seedDemo } from '../src/modules/demo/seed.ts';
-import { tenancySeed, DEMO_PASSWORD } from '../src/modules/tenancy/seed.ts';
+import { DEMO_PASSWORD } from '../src/modules/tenancy/seed.ts';
 import { createCategory, createGenre, createItem } from '../src/modules/catalog/commands.ts';
 import { itemInput } from '../src/modules/catalog/schemas.ts';
 import { moveStock } from '../src/modules/inventory/index.ts';
@@ -55,16 +54,8 @@ if (dialect === 'sqlite') {
   databaseUrl = `${server}/regi_bench_checkout`;
 }
 
-const handle = openDatabase(databaseUrl);
+const { handle, scope, primaryRegisterId } = await openBenchStore(databaseUrl);
 const db = handle.db;
-await migrateToLatest(db);
-await seedDemo(db, [tenancySeed]);
-const store = await db
-  .selectFrom('store')
-  .select(['id', 'corporation_id'])
-  .where('code', '=', 'umeda')
-  .executeTakeFirstOrThrow();
-const scope = { corporationId: Number(store.corporation_id), storeId: Number(store.id) };
 const registers = await withTransaction(db, async (tx) => {
   const ids: number[] = [];
   for (let i = 0; i < clients; i++) {
@@ -127,19 +118,12 @@ const price = new Map(
       .execute()
   ).map((p) => [Number(p.id), Number(p.sell_price)]),
 );
-const primaryId = Number(
-  (
-    await db
-      .selectFrom('register')
-      .select('id')
-      .where('primary_of_store_id', '=', scope.storeId)
-      .executeTakeFirstOrThrow()
-  ).id,
-);
 await handle.close();
 
 // BENCH_PROFILE=1 writes a V8 CPU profile of the server to bench/data/profiles/ (open it in Chrome DevTools).
-const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench/data/profiles')}`] : [];
+const profile = process.env.BENCH_PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench/data/profiles')}`]
+  : [];
 const child = spawn(process.execPath, [...profile, path.join(root, 'bin/regi.js'), 'run', 'pos-web-app'], {
   cwd: root,
   env: {
@@ -206,9 +190,9 @@ try {
   // One after another: parallel sign-ins of one account would trip its attempt limit.
   const sessions = [];
   for (const r of registers) sessions.push(await session(r));
-  const opener = await session(primaryId);
+  const opener = await session(primaryRegisterId);
   await opener.must(
-    opener.call('POST', `/api/v1/stores/${scope.storeId}/registers/${primaryId}/open`, {
+    opener.call('POST', `/api/v1/stores/${scope.storeId}/registers/${primaryRegisterId}/open`, {
       count: { '1000': 10 },
     }),
   );

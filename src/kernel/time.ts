@@ -37,3 +37,36 @@ export function formatReceiptDateTime(date: Date, timeZone: string): string {
   const weekday = WEEKDAYS_JA[['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday ?? '')];
   return `${parts.year}/${parts.month}/${parts.day}(${weekday}) ${parts.hour}:${parts.minute}`;
 }
+
+/** `YYYY-MM-DD` plus `days` calendar days. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The UTC instant at which `date` begins in `timeZone` (00:00 local; DST-safe by a second pass). */
+export function startOfDayIn(date: string, timeZone: string): Date {
+  const offsetAt = (instant: Date) => {
+    const p = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      })
+        .formatToParts(instant)
+        .map((x) => [x.type, x.value]),
+    );
+    const local = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
+    return local - instant.getTime();
+  };
+  const midnightUtc = new Date(`${date}T00:00:00Z`);
+  let guess = new Date(midnightUtc.getTime() - offsetAt(midnightUtc));
+  guess = new Date(midnightUtc.getTime() - offsetAt(guess));
+  return guess;
+}

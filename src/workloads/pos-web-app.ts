@@ -4,6 +4,7 @@ import { registersRoutes } from '../modules/registers/index.ts';
 import { catalogRoutes } from '../modules/catalog/index.ts';
 import { inventoryRoutes } from '../modules/inventory/index.ts';
 import { salesRoutes } from '../modules/sales/index.ts';
+import { reportingRoutes } from '../modules/reporting/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { staffAuthenticator, staffPrincipal, tenancyRoutes } from '../modules/tenancy/index.ts';
 import { operationsRoutes } from '../platform/bus/operations-routes.ts';
@@ -22,6 +23,7 @@ export default defineWebApp({
     catalogRoutes,
     inventoryRoutes,
     salesRoutes,
+    reportingRoutes,
   ],
   platformPlugins: [
     (p) => operationsRoutes({ bus: p.bus }),

@@ -3,13 +3,15 @@ import { withTransaction } from '../../platform/db/transaction.ts';
 import { readSettings } from '../catalog/settings.ts';
 import { defineCheck } from '../consistency/check.ts';
 import { ecStockOf } from './rules.ts';
+import { recordAudit } from '../tenancy/audit.ts';
 import './tables.ts';
 import '../catalog/tables.ts';
 
 /**
  * Stock must equal the sum of its ledger: moveStock keeps them together, so a difference means
- * someone wrote to `product.stock` outside it. No automatic repair: which side is right needs a
- * person (and usually a stock count).
+ * someone wrote to `product.stock` outside it. The ledger is the record of every document that
+ * moved stock, so the repair puts the stock back to the ledger's sum (and the EC stock with it),
+ * noting before and after in the audit log; a physical difference is then a stock count's job.
  */
 export const stockLedgerCheck = defineCheck({
   name: 'inventory.stock_ledger',
@@ -34,6 +36,48 @@ export const stockLedgerCheck = defineCheck({
       stock: Number(r.stock),
       ledgerSum: Number(r.ledger),
     }));
+  },
+  async repair({ db }, findings) {
+    let fixed = 0;
+    for (const f of findings) {
+      await withTransaction(db, async (tx) => {
+        const res = await tx
+          .updateTable('product')
+          .set({ stock: f.ledgerSum as number })
+          .where('id', '=', f.productId as number)
+          .where('stock', '=', f.stock as number)
+          .executeTakeFirst();
+        if (Number(res.numUpdatedRows) !== 1) return;
+        const p = await tx
+          .selectFrom('product')
+          .select(['reserve', 'store_id'])
+          .where('id', '=', f.productId as number)
+          .executeTakeFirstOrThrow();
+        const { defaultReserve } = await readSettings(tx, Number(p.store_id));
+        await tx
+          .updateTable('product')
+          .set({
+            ec_stock: ecStockOf(
+              f.ledgerSum as number,
+              p.reserve === null ? defaultReserve : Number(p.reserve),
+            ),
+          })
+          .where('id', '=', f.productId as number)
+          .execute();
+        await recordAudit(
+          tx,
+          { corporationId: f.corporationId!, storeId: f.storeId!, accountId: null, actingStaffId: null },
+          {
+            action: 'consistency.repair',
+            targetType: 'product',
+            targetId: f.productId as number,
+            summary: `Stock ${f.stock as number} restored to its ledger sum ${f.ledgerSum as number}`,
+          },
+        );
+        fixed++;
+      });
+    }
+    return fixed;
   },
 });
 

@@ -1,6 +1,8 @@
 import { defineCheck } from '../consistency/check.ts';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/connect.ts';
+import { withTransaction } from '../../platform/db/transaction.ts';
+import { recordAudit } from '../tenancy/audit.ts';
 import './tables.ts';
 
 export interface CashMismatch {
@@ -55,7 +57,12 @@ export async function findCashMismatches(db: Db, scope: { storeId?: number } = {
   return out;
 }
 
-/** job-ensure-consistency's view of the cash ledger: no safe repair exists, a person must look. */
+/**
+ * job-ensure-consistency's view of the cash ledger. Every movement is a ledger row, so a balance
+ * that differs from the ledger's sum was written around recordCashMovement: the repair puts it
+ * back to the sum, in the audit log. A broken chain or a gap in it is only reported: rows are
+ * history, and a person must find out what happened.
+ */
 export const cashLedgerCheck = defineCheck({
   name: 'registers.cash_ledger',
   severity: 'critical',
@@ -74,5 +81,42 @@ export const cashLedgerCheck = defineCheck({
       storeId: Number(byId.get(m.registerId)?.store_id ?? 0) || null,
       ...m,
     }));
+  },
+  async repair({ db }, findings) {
+    let fixed = 0;
+    for (const f of findings.filter((x) => x.problem === 'balance_not_ledger_sum')) {
+      await withTransaction(db, async (tx) => {
+        const registerId = f.registerId as number;
+        const sum = await tx
+          .selectFrom('cash_movement')
+          .select((e) => e.fn.coalesce(e.fn.sum<number>('amount'), sql<number>`0`).as('total'))
+          .where('register_id', '=', registerId)
+          .executeTakeFirstOrThrow();
+        const before = await tx
+          .selectFrom('register_cash')
+          .select('balance')
+          .where('register_id', '=', registerId)
+          .executeTakeFirstOrThrow();
+        const res = await tx
+          .updateTable('register_cash')
+          .set({ balance: Number(sum.total) })
+          .where('register_id', '=', registerId)
+          .where('balance', '=', Number(before.balance))
+          .executeTakeFirst();
+        if (Number(res.numUpdatedRows) !== 1 || Number(before.balance) === Number(sum.total)) return;
+        await recordAudit(
+          tx,
+          { corporationId: f.corporationId!, storeId: f.storeId!, accountId: null, actingStaffId: null },
+          {
+            action: 'consistency.repair',
+            targetType: 'register',
+            targetId: registerId,
+            summary: `Drawer balance ${Number(before.balance)} restored to its cash ledger sum ${Number(sum.total)}`,
+          },
+        );
+        fixed++;
+      });
+    }
+    return fixed;
   },
 });

@@ -8,6 +8,7 @@ export { events, saleCompleted, saleReturned } from './events.ts';
 export { salesRoutes } from './routes.ts';
 export { checkout, completeSale, createDraft, replaceCart, returnSale } from './commands.ts';
 export { readSale, type SaleView } from './queries.ts';
+export { staleCartsCheck } from './consistency.ts';
 
 export const handlers = { runningTotalOfSale, runningTotalOfReturn, receiptMail };
 
