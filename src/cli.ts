@@ -6,6 +6,7 @@ import { exitOnSignals, hostWorkloads } from './platform/runtime/host.ts';
 import type { JobWorkload } from './platform/runtime/job.ts';
 import { closePlatform, openPlatform, platformChecks, type Platform } from './platform/runtime/platform.ts';
 import { provisionBus } from './platform/bus/provision.ts';
+import { copilotNamesOf } from './platform/bus/open-bus.ts';
 import { topology } from './platform/bus/topology.ts';
 import { UnknownQueueError } from './platform/bus/bus.ts';
 import { workloads } from './workloads/index.ts';
@@ -190,10 +191,19 @@ async function main(argv: string[]) {
     case 'bus':
       if (rest[0] !== 'provision') fail('bus needs a subcommand: provision', 2);
       return withPlatform('split', 'bus', async (p, log) => {
+        const copilot = copilotNamesOf(p.config);
+        // In AWS, Copilot's CloudFormation owns the resources with its names; making them here too
+        // would leave a second, unsubscribed set. Copilot-named resources are for an emulator only.
+        if (copilot && !p.config.AWS_ENDPOINT_URL)
+          fail(
+            'COPILOT_APPLICATION_NAME/COPILOT_ENVIRONMENT_NAME are set: Copilot creates these resources in AWS (bus provision with Copilot names only targets an emulator, AWS_ENDPOINT_URL)',
+            2,
+          );
         const result = await provisionBus(topology, {
           region: p.config.AWS_REGION,
           endpoint: p.config.AWS_ENDPOINT_URL,
           prefix: p.config.BUS_RESOURCE_PREFIX,
+          ...(copilot ? { copilot } : {}),
         });
         log.info(result, 'bus provisioned');
         process.stdout.write(JSON.stringify(result) + '\n');

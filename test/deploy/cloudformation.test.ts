@@ -226,6 +226,24 @@ describe('addon templates', () => {
     });
   });
 
+  it("let the operations tools find every worker's Copilot-named queue, and only the API redrive", () => {
+    const app = copilotApp();
+    const actionsOf = (workload: string) => {
+      const t = merged(app.workloads[workload]!.addons!).template;
+      const [policy] = Object.values(t.Resources as Yaml).filter(
+        (r: Yaml) => r.Type === 'AWS::IAM::ManagedPolicy',
+      ) as Yaml[];
+      expect(t.Outputs, workload).toBeDefined(); // Copilot attaches an output managed policy
+      return (policy!.Properties.PolicyDocument.Statement as Yaml[]).flatMap((s) => [s.Action].flat());
+    };
+    const find = ['sqs:ListQueues', 'sqs:ListQueueTags', 'sqs:GetQueueAttributes'];
+    expect(actionsOf('pos-web-app')).toEqual(
+      expect.arrayContaining([...find, 'sqs:ReceiveMessage', 'sqs:SendMessage', 'kms:Decrypt']),
+    );
+    expect(actionsOf('job-ensure-consistency')).toEqual(expect.arrayContaining(find));
+    expect(actionsOf('job-ensure-consistency')).not.toContain('sqs:SendMessage');
+  });
+
   it('parses the short tags of CloudFormation YAML', () => {
     const t = parseCfnYaml(
       'A: !Sub "${X}"\nB: !GetAtt R.Endpoint.Address\nC: !If [c, !Ref Y, !Ref AWS::NoValue]\nD: !Condition c\n',

@@ -35,6 +35,49 @@ describe('npm run stack', () => {
     expect(plan.find((p) => p.name === 'worker-item')!.env.HEALTH_PORT).toBe('3103');
   });
 
+  it('points every process at the SNS/SQS emulator, or at the sql bus without one', () => {
+    const sqs = { endpoint: 'http://127.0.0.1:4566', region: 'ap-northeast-1', prefix: 'regi-' };
+    for (const p of planStack({ ...options, sqs }))
+      expect(p.env).toMatchObject({
+        BUS: 'sqs',
+        AWS_ENDPOINT_URL: sqs.endpoint,
+        AWS_REGION: sqs.region,
+        BUS_RESOURCE_PREFIX: 'regi-',
+      });
+    for (const p of planStack(options)) expect(p.env.BUS).toBe('sql');
+  });
+
+  it('injects what Copilot injects when the emulator carries Copilot names', () => {
+    const topicArns = {
+      inventory: 'arn:aws:sns:ap-northeast-1:000000000000:pos-stack-backend-outbox-inventory.fifo',
+    };
+    const queueUrls = {
+      'worker-item': 'http://127.0.0.1:4566/000000000000/pos-stack-worker-item-EventsQueue-A.fifo',
+    };
+    const plan = planStack({
+      ...options,
+      sqs: {
+        endpoint: 'http://127.0.0.1:4566',
+        region: 'ap-northeast-1',
+        prefix: 'regi-',
+        copilot: { app: 'pos', env: 'stack', topicArns, queueUrls },
+      },
+    });
+    const env = (name: string) => plan.find((p) => p.name === name)!.env;
+    for (const p of plan) {
+      expect(p.env).toMatchObject({
+        BUS: 'sqs',
+        COPILOT_APPLICATION_NAME: 'pos',
+        COPILOT_ENVIRONMENT_NAME: 'stack',
+      });
+      expect(p.env.BUS_RESOURCE_PREFIX).toBeUndefined();
+    }
+    expect(JSON.parse(env('backend-outbox').COPILOT_SNS_TOPIC_ARNS!)).toEqual(topicArns);
+    expect(env('worker-item').COPILOT_QUEUE_URI).toBe(queueUrls['worker-item']);
+    expect(env('pos-web-app').COPILOT_QUEUE_URI).toBeUndefined();
+    expect(env('worker-item').COPILOT_SNS_TOPIC_ARNS).toBeUndefined();
+  });
+
   it('refuses an unknown workload in --only', () => {
     expect(() => planStack({ ...options, only: ['worker-itme'] })).toThrow(
       'unknown workload(s): worker-itme',
@@ -60,6 +103,7 @@ describe('npm run stack', () => {
           STACK_DATABASE_URL: `sqlite:${path.join(dir, 'regi.db')}`,
           STACK_VALKEY_URL: '',
           STACK_HEALTH_PORT_BASE: String(port - 3), // worker-item is the 4th workload
+          STACK_SQS_PORT: String(await freePort()),
           LOG_LEVEL: 'warn',
         },
         stdio: ['ignore', 'pipe', 'pipe'],

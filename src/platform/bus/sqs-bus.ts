@@ -10,23 +10,26 @@ import {
 } from './bus.ts';
 import type { EventEnvelope } from './events.ts';
 import { envelopeOfTick, isSchedulerTick } from './scheduler-tick.ts';
+import { copilotTopicName, findCopilotQueue, queueName, topicName, type CopilotNames } from './sqs-names.ts';
 import type { Topology } from './topology-types.ts';
 
 export interface SqsBusOptions {
   region: string;
   /** Unset in AWS (the SDK's regional endpoint); the emulator's URL locally. */
   endpoint?: string;
-  /** Resource names are `<prefix><family>.fifo`, `<prefix><worker>.fifo`, `<prefix><worker>-dlq.fifo`. */
+  /** Our names: `<prefix><family>.fifo`, `<prefix><worker>.fifo`, `<prefix><worker>-dlq.fifo`. */
   prefix: string;
+  /** Set: resources carry Copilot's names instead (`sqs-names.ts`); `prefix` is not used. */
+  copilot?: CopilotNames;
   /** Copilot's `COPILOT_SNS_TOPIC_ARNS` (topic name → ARN), when injected. */
   topicArns?: Record<string, string>;
+  /** Worker → queue URL, known from configuration (`BUS_QUEUE_URLS`): no look-up for these. */
+  queueUrls?: Record<string, string>;
   /** Copilot's `COPILOT_QUEUE_URI` for the worker running in this process, when injected. */
   ownQueue?: { worker: string; url: string };
 }
 
-export const topicName = (prefix: string, family: string) => `${prefix}${family}.fifo`;
-export const queueName = (prefix: string, worker: string) => `${prefix}${worker}.fifo`;
-export const dlqQueueName = (prefix: string, worker: string) => `${prefix}${worker}-dlq.fifo`;
+export { dlqQueueName, queueName, topicName } from './sqs-names.ts';
 
 export function awsClientConfig(opts: { region: string; endpoint?: string }) {
   return {
@@ -66,7 +69,7 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
       sqs = new sdk.sqs.SQSClient(awsClientConfig(opts));
     }));
   const topicArns = new Map<string, string>(Object.entries(opts.topicArns ?? {}));
-  const queueUrls = new Map<string, string>();
+  const queueUrls = new Map<string, string>(Object.entries(opts.queueUrls ?? {}));
   const dlqUrls = new Map<string, string>();
   if (opts.ownQueue) queueUrls.set(opts.ownQueue.worker, opts.ownQueue.url);
 
@@ -74,7 +77,9 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
     await ready();
     const cached = topicArns.get(family);
     if (cached) return cached;
-    const wanted = topicName(opts.prefix, family);
+    const wanted = opts.copilot
+      ? copilotTopicName(opts.copilot, topology.publisher, family)
+      : topicName(opts.prefix, family);
     let next: string | undefined;
     do {
       const page = await sns.send(new S.sns.ListTopicsCommand({ NextToken: next }));
@@ -92,9 +97,20 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
     if (!topology.queues.some((q) => q.worker === worker)) throw new UnknownQueueError(worker);
     const cached = queueUrls.get(worker);
     if (cached) return cached;
-    const res = await sqs.send(new S.sqs.GetQueueUrlCommand({ QueueName: queueName(opts.prefix, worker) }));
-    queueUrls.set(worker, res.QueueUrl!);
-    return res.QueueUrl!;
+    let url: string;
+    if (opts.copilot) {
+      const found = await findCopilotQueue({ client: sqs, sdk: S.sqs }, opts.copilot, worker);
+      if (!found)
+        throw new Error(
+          `no SQS queue of ${worker} in Copilot application ${opts.copilot.app}, environment ${opts.copilot.env} (looked for ${opts.copilot.app}-${opts.copilot.env}-${worker}-EventsQueue-*.fifo and the tag copilot-service=${worker}; set BUS_QUEUE_URLS)`,
+        );
+      url = found;
+    } else {
+      const res = await sqs.send(new S.sqs.GetQueueUrlCommand({ QueueName: queueName(opts.prefix, worker) }));
+      url = res.QueueUrl!;
+    }
+    queueUrls.set(worker, url);
+    return url;
   }
 
   /** The DLQ is whatever the queue's RedrivePolicy names. */
@@ -111,8 +127,13 @@ export function createSqsBus(topology: Topology, opts: SqsBusOptions): Bus {
     const policy = attrs.Attributes?.RedrivePolicy;
     if (!policy) throw new Error(`queue of ${worker} has no RedrivePolicy`);
     const arn = (JSON.parse(policy) as { deadLetterTargetArn: string }).deadLetterTargetArn;
+    // arn:aws:sqs:<region>:<account>:<name>: whatever the DLQ is called (ours, or CloudFormation's).
+    const [, , , , account, name] = arn.split(':');
     const res = await sqs.send(
-      new S.sqs.GetQueueUrlCommand({ QueueName: arn.slice(arn.lastIndexOf(':') + 1) }),
+      new S.sqs.GetQueueUrlCommand({
+        QueueName: name,
+        ...(account ? { QueueOwnerAWSAccountId: account } : {}),
+      }),
     );
     dlqUrls.set(worker, res.QueueUrl!);
     return res.QueueUrl!;

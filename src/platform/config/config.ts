@@ -96,7 +96,7 @@ export const configVariables = {
       .string()
       .regex(/^[A-Za-z0-9_-]{0,40}$/)
       .default('regi-'),
-    doc: 'Prefix of topic and queue names created by `regi bus provision` and resolved when Copilot injects none.',
+    doc: 'Prefix of topic and queue names created by `regi bus provision` and resolved when Copilot injects none and `COPILOT_APPLICATION_NAME`/`COPILOT_ENVIRONMENT_NAME` are unset.',
   },
   COPILOT_SNS_TOPIC_ARNS: {
     schema: z
@@ -117,6 +117,30 @@ export const configVariables = {
   COPILOT_QUEUE_URI: {
     schema: optionalUrl(['http://', 'https://']),
     doc: "Injected by Copilot into a worker service: its SQS queue's URL.",
+  },
+  COPILOT_APPLICATION_NAME: {
+    schema: z.string().trim().min(1).optional(),
+    doc: "Injected by Copilot into every service and job (`pos`). With `COPILOT_ENVIRONMENT_NAME`, the `sqs` bus finds resources by the names Copilot gives them: topics `<app>-<env>-backend-outbox-<family>.fifo`, and each worker's queue by listing `<app>-<env>-<worker>-EventsQueue-…` (or its `copilot-service` tag), its DLQ from the redrive policy. Set both by hand to run `regi dlq` against an AWS environment.",
+  },
+  COPILOT_ENVIRONMENT_NAME: {
+    schema: z.string().trim().min(1).optional(),
+    doc: 'Injected by Copilot into every service and job (`staging`, `production`...): see `COPILOT_APPLICATION_NAME`. Also the `Environment` dimension of the metrics.',
+  },
+  BUS_QUEUE_URLS: {
+    schema: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return undefined;
+        try {
+          return z.record(z.string(), z.url()).parse(JSON.parse(v));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object of worker name → SQS queue URL' });
+          return z.NEVER;
+        }
+      }),
+    doc: 'JSON map worker → SQS queue URL (`{"worker-item": "https://sqs…"}`), for queues named neither by `BUS_RESOURCE_PREFIX` nor by Copilot; wins over both. A worker\'s own `COPILOT_QUEUE_URI` wins over this.',
   },
   BUS_SQL_POLL_MS: {
     schema: z.coerce.number().int().min(10).max(10000).default(200),
