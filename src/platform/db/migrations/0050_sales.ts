@@ -56,7 +56,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['store_id', 'status', 'register_id'])
     .execute();
   await db.schema.createIndex('sale_day').on('sale').columns(['store_id', 'business_date', 'id']).execute();
-  await db.schema.createIndex('sale_register').on('sale').columns(['register_id', 'completed_at']).execute();
 
   await withId(db, createTable(db, 'sale_line'))
     .addColumn('sale_id', 'bigint', (c) => c.notNull())
