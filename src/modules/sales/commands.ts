@@ -29,6 +29,7 @@ import {
   SaleNotOpenError,
 } from './errors.ts';
 import { saleCompleted, saleReturned } from './events.ts';
+import { providerFor, type ProviderPayment } from './payment-providers.ts';
 import { planPayment, PaymentRejected, type PaymentInput, type PaymentPlan } from './payment-rules.ts';
 import { readSale, type SaleView } from './queries.ts';
 import type { SaleKind } from './tables.ts';
@@ -322,21 +323,30 @@ async function settle(
         .execute();
   const number = await nextNumber(tx, register.registerId);
   const at = now();
-  await tx
-    .insertInto('sale_payment')
-    .values(
-      payment.payments.map((p) => ({
-        sale_id: saleId,
-        store_id: ctx.storeId,
-        register_id: register.registerId,
-        method: p.method,
-        amount: p.amount,
-        reference: null,
-        business_date: register.businessDate,
-        occurred_at: at,
-      })),
-    )
-    .execute();
+  const rows = [];
+  for (const p of payment.payments) {
+    const { reference } =
+      p.method === 'cash'
+        ? { reference: null }
+        : await providerFor(p.method).confirm({
+            storeId: ctx.storeId,
+            saleId,
+            method: p.method,
+            amount: p.amount,
+            reference: input.payment.other?.reference ?? null,
+          });
+    rows.push({
+      sale_id: saleId,
+      store_id: ctx.storeId,
+      register_id: register.registerId,
+      method: p.method,
+      amount: p.amount,
+      reference,
+      business_date: register.businessDate,
+      occurred_at: at,
+    });
+  }
+  await tx.insertInto('sale_payment').values(rows).execute();
   if (payment.cashIn > 0)
     await recordCashMovement(tx, ctx, {
       registerId: register.registerId,
@@ -500,7 +510,7 @@ export async function returnSale(
       const cart = await loadCart(tx, original);
       const payments = await tx
         .selectFrom('sale_payment')
-        .select(['method', 'amount'])
+        .select(['method', 'amount', 'reference'])
         .where('sale_id', '=', saleId)
         .execute();
       const r = await tx
@@ -518,21 +528,30 @@ export async function returnSale(
       await insertLines(tx, returnId, ctx.storeId, cart, cart.costs);
       const number = await nextNumber(tx, registerId);
       const refunds = payments.map((p) => ({ method: p.method, amount: -Number(p.amount) }));
-      await tx
-        .insertInto('sale_payment')
-        .values(
-          refunds.map((p) => ({
-            sale_id: returnId,
-            store_id: ctx.storeId,
-            register_id: registerId,
-            method: p.method,
-            amount: p.amount,
-            reference: null,
-            business_date: register.businessDate,
-            occurred_at: at,
-          })),
-        )
-        .execute();
+      const rows = [];
+      for (const [i, p] of refunds.entries()) {
+        const { reference } =
+          p.method === 'cash'
+            ? { reference: null }
+            : await providerFor(p.method as ProviderPayment['method']).refund({
+                storeId: ctx.storeId,
+                saleId: returnId,
+                method: p.method as ProviderPayment['method'],
+                amount: -p.amount,
+                reference: payments[i]!.reference,
+              });
+        rows.push({
+          sale_id: returnId,
+          store_id: ctx.storeId,
+          register_id: registerId,
+          method: p.method,
+          amount: p.amount,
+          reference,
+          business_date: register.businessDate,
+          occurred_at: at,
+        });
+      }
+      await tx.insertInto('sale_payment').values(rows).execute();
       const cashBack = refunds.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amount, 0);
       if (cashBack < 0)
         await recordCashMovement(tx, ctx, {

@@ -57,3 +57,10 @@ export class LineOutOfStockError extends ConflictError {
     });
   }
 }
+
+/** What a payment provider throws when the terminal or the network says no: the sale stays open. */
+export class PaymentDeclinedError extends AppError {
+  constructor(method: string, reason: string) {
+    super(402, 'payment_declined', `The ${method} payment was declined: ${reason}`, [], { method });
+  }
+}

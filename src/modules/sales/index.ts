@@ -9,6 +9,8 @@ export { salesRoutes } from './routes.ts';
 export { checkout, completeSale, createDraft, replaceCart, returnSale } from './commands.ts';
 export { readSale, type SaleView } from './queries.ts';
 export { staleCartsCheck } from './consistency.ts';
+export { usePaymentProvider, type PaymentProvider } from './payment-providers.ts';
+export { PaymentDeclinedError } from './errors.ts';
 
 export const handlers = { runningTotalOfSale, runningTotalOfReturn, receiptMail };
 

@@ -9,7 +9,7 @@ import type { PaymentMethod } from './receipt.ts';
  */
 export interface PaymentInput {
   /** Non-cash part: method and amount charged on the terminal. */
-  other?: { method: Exclude<PaymentMethod, 'cash'>; amount: Yen };
+  other?: { method: Exclude<PaymentMethod, 'cash'>; amount: Yen; reference?: string | null | undefined };
   /** Cash handed over by the customer (may exceed the cash due). */
   cashTendered?: Yen;
 }

@@ -48,7 +48,8 @@ export interface SaleView {
   }[];
   tax: number;
   total: number;
-  payments: { method: string; amount: number }[];
+  /** Signed (refunds negative), with the terminal's reference where one was given. */
+  payments: { method: string; amount: number; reference: string | null }[];
   tendered: number | null;
   change: number | null;
   returnOfSaleId: number | null;
@@ -80,7 +81,7 @@ export async function readSale(db: Db, storeId: number, saleId: number): Promise
     db.selectFrom('sale_tax').selectAll().where('sale_id', '=', saleId).execute(),
     db
       .selectFrom('sale_payment')
-      .select(['method', 'amount'])
+      .select(['method', 'amount', 'reference'])
       .where('sale_id', '=', saleId)
       .orderBy('id')
       .execute(),
@@ -131,7 +132,7 @@ export async function readSale(db: Db, storeId: number, saleId: number): Promise
       .map((r) => ({ ...r, label: taxLabel(r.category) })),
     tax: Number(s.tax),
     total: Number(s.total),
-    payments: payments.map((p) => ({ method: p.method, amount: Number(p.amount) })),
+    payments: payments.map((p) => ({ method: p.method, amount: Number(p.amount), reference: p.reference })),
     tendered: num(s.tendered),
     change: num(s.change_given),
     returnOfSaleId: num(s.return_of_sale_id),

@@ -52,7 +52,11 @@ const payment = z
   .object({
     cashTendered: yen.optional(),
     other: z
-      .object({ method: z.enum(['card', 'qr', 'emoney', 'bank_transfer']), amount: yen.min(1) })
+      .object({
+        method: z.enum(['card', 'qr', 'emoney', 'bank_transfer']),
+        amount: yen.min(1),
+        reference: z.string().trim().max(100).nullish().describe("The terminal slip's approval number"),
+      })
       .strict()
       .optional(),
   })

@@ -18,7 +18,8 @@ import { DEMO_PASSWORD } from '../tenancy/seed.ts';
 import { createStore } from '../tenancy/stores.ts';
 import { storeInput } from '../tenancy/schemas.ts';
 import { computeReceipt } from './tax.ts';
-import { handlers, salesRoutes, type SaleView } from './index.ts';
+import { handlers, PaymentDeclinedError, salesRoutes, usePaymentProvider, type SaleView } from './index.ts';
+import type { ProviderPayment } from './payment-providers.ts';
 import type { EventEnvelope } from '../../platform/bus/events.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -183,7 +184,7 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
       tendered: 5000,
       change: 590,
       items: 5,
-      payments: [{ method: 'cash', amount: 4410 }],
+      payments: [{ method: 'cash', amount: 4410, reference: null }],
     });
     expect(sale.rates.map((r) => [r.label, r.taxIncluded, r.tax])).toEqual(
       expected.rates.map((r) => [r.category === 'standard' ? '10%対象' : '8%対象', r.taxIncluded, r.tax]),
@@ -355,6 +356,45 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
     expect((await owner.get(`${other.base}/sales/${ok.id}`)).statusCode).toBe(404);
   });
 
+  it('rolls the whole sale back when a payment provider declines, and records what an accepting one confirms', async () => {
+    const shop = await newShop();
+    const clerk = await clerkOn(shop, shop.primary);
+    await openRegister(clerk, shop, shop.primary);
+    const seen: ProviderPayment[] = [];
+    usePaymentProvider('emoney', {
+      name: 'test-terminal',
+      confirm: async (p) => {
+        seen.push(p);
+        if (p.amount > 2000) throw new PaymentDeclinedError(p.method, 'insufficient balance');
+        return { reference: `T-${p.saleId}` };
+      },
+      refund: async () => ({ reference: null }),
+    });
+    try {
+      const line = { productId: shop.products.cardA, quantity: 2 };
+      const declined = await sell(clerk, shop, {
+        lines: [line],
+        payment: { other: { method: 'emoney', amount: 3960 } },
+      });
+      expect([declined.statusCode, declined.json().code]).toEqual([402, 'payment_declined']);
+      expect(await stockOf(shop.products.cardA)).toBe(100);
+      const split = await sell(clerk, shop, {
+        lines: [line],
+        payment: { cashTendered: 2000, other: { method: 'emoney', amount: 1960 } },
+      });
+      expect(split.statusCode).toBe(201);
+      expect(split.json().payments[1]).toEqual({
+        method: 'emoney',
+        amount: 1960,
+        reference: `T-${split.json().id}`,
+      });
+      expect(seen.map((p) => p.amount)).toEqual([3960, 1960]);
+      expect(await stockOf(shop.products.cardA)).toBe(98);
+    } finally {
+      usePaymentProvider('emoney', null);
+    }
+  });
+
   it('sells the last unit to exactly one of two registers selling it at the same moment', async () => {
     const shop = await newShop(1);
     const a = await clerkOn(shop, shop.primary);
@@ -385,12 +425,12 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
     const sale = (
       await sell(clerk, shop, {
         lines: [{ productId: shop.products.cardA, quantity: 2 }],
-        payment: { cashTendered: 1000, other: { method: 'qr', amount: 3000 } },
+        payment: { cashTendered: 1000, other: { method: 'qr', amount: 3000, reference: 'QR-778812' } },
       })
     ).json() as SaleView;
     expect(sale.payments).toEqual([
-      { method: 'cash', amount: 960 },
-      { method: 'qr', amount: 3000 },
+      { method: 'cash', amount: 960, reference: null },
+      { method: 'qr', amount: 3000, reference: 'QR-778812' },
     ]);
     expect(sale.change).toBe(40);
     const ret = (url: string, c: StaffClient, key?: string) =>
@@ -419,8 +459,8 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
       returnReason: '初期不良',
     });
     expect(r.payments).toEqual([
-      { method: 'cash', amount: -960 },
-      { method: 'qr', amount: -3000 },
+      { method: 'cash', amount: -960, reference: null },
+      { method: 'qr', amount: -3000, reference: 'QR-778812' },
     ]);
     expect((await owner.get(`${shop.base}/sales/${sale.id}`)).json().returnedBySaleId).toBe(r.id);
     expect(await stockOf(shop.products.cardA)).toBe(100);
