@@ -553,6 +553,13 @@ const yenFormat = new Intl.NumberFormat('ja-JP');
 /** Money as the register shows it: ¥1,234 (negative: -¥1,234). */
 export const formatYen = (n: number) => `${n < 0 ? '-' : ''}¥${yenFormat.format(Math.abs(n))}`;
 
+const timeFormat = new Intl.DateTimeFormat('ja-JP', { dateStyle: 'short', timeStyle: 'short' });
+/** A server time (UTC, "2026-01-02 03:04:05.678" or ISO) in the browser's time zone: 2026/01/02 12:04. */
+export const formatTime = (s: string) => {
+  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+  return Number.isNaN(d.getTime()) ? s : timeFormat.format(d);
+};
+
 interface I18n {
   lang: Lang;
   t: Translate;

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, storeApi } from '../api.ts';
 import { ErrorBanner, Modal, Notice, parseYen } from '../components.tsx';
 import { describeError } from '../errors.ts';
-import { formatYen, useI18n } from '../i18n.tsx';
+import { formatTime, formatYen, useI18n } from '../i18n.tsx';
 import type { CountDifference, Item, LedgerRow, Lookup, Page, Product, StockDocument } from '../types.ts';
 
 /** A product with the words a clerk recognises it by (item name, number, condition). */
@@ -58,6 +58,7 @@ export function ProductPicker({ storeId, onPick }: { storeId: number; onPick: (p
       <form className="inline" onSubmit={find}>
         <input
           name="product"
+          className="wide"
           autoFocus
           placeholder={t('pickPlaceholder')}
           value={text}
@@ -108,16 +109,19 @@ export function StockDocumentForm({ storeId, kind }: { storeId: number; kind: 's
   const [lines, setLines] = useState<Line[]>([]);
   const [note, setNote] = useState('');
   const [doc, setDoc] = useState<StockDocument | null>(null);
+  const [names, setNames] = useState<Map<number, NamedProduct>>(new Map());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const add = (p: NamedProduct) =>
+  const add = (p: NamedProduct) => {
+    setNames((m) => new Map(m).set(p.id, p));
     setLines((old) =>
       old.some((l) => l.product.id === p.id)
         ? old.map((l) => (l.product.id === p.id ? { ...l, quantity: String(Number(l.quantity) + 1) } : l))
         : [...old, { product: p, quantity: '1', unitCost: '' }],
     );
+  };
   const change = (i: number, patch: Partial<Line>) =>
     setLines((old) => old.map((l, k) => (k === i ? { ...l, ...patch } : l)));
 
@@ -165,7 +169,6 @@ export function StockDocumentForm({ storeId, kind }: { storeId: number; kind: 's
       setNotice(t('stockingReceived'));
     });
 
-  const names = new Map(lines.map((l) => [l.product.id, l.product]));
   return (
     <div data-testid={kind === 'stocking' ? 'stocking' : 'loss'}>
       <ProductPicker storeId={storeId} onPick={add} />
@@ -300,7 +303,7 @@ export function LedgerDialog(props: { storeId: number; product: NamedProduct; on
         <tbody>
           {(rows ?? []).map((r) => (
             <tr key={r.id}>
-              <td>{r.occurredAt}</td>
+              <td>{formatTime(r.occurredAt)}</td>
               <td>{sourceLabel(r.sourceKind, t)}</td>
               <td className="num">{r.quantity > 0 ? `+${r.quantity}` : r.quantity}</td>
               <td className="num">{r.balanceAfter}</td>
