@@ -256,6 +256,11 @@ describe('the POS app in Chromium', () => {
   it('closes the register with the count and shows the printed settlement', async () => {
     // A deep link, as a bookmark or a reload would open it: the server answers the app, the app the page.
     await page.goto(base + '/register-ops');
+    // Today's summary: the sale in cash and its refund, per payment method.
+    const summary = page.getByTestId('today-summary');
+    await expect.poll(() => summary.getByTestId('summary-sales').innerText()).toBe(yen(sale.total));
+    expect(await summary.getByTestId('summary-refunds').innerText()).toBe(yen(sale.total));
+    expect(await summary.getByTestId('method-cash').innerText()).toContain('現金');
     await page.getByTestId('close-register').click();
     const form = page.getByTestId('count-form');
     await form.locator('input[name=count-1000]').fill('20');
@@ -297,6 +302,158 @@ describe('the POS app in Chromium', () => {
     expect(await list.innerText()).toContain('返品');
     const csv = await page.getByRole('link', { name: 'CSVダウンロード' }).getAttribute('href');
     expect(csv).toBe(`/api/v1/stores/${storeId}/transactions.csv`);
+  }, 60_000);
+
+  it('receives a stocking slip: the product’s stock goes up on the screen and on the server', async () => {
+    const p = products[0]!;
+    const before = await stockOf(p.id);
+    await page.getByRole('tab', { name: '入荷' }).click();
+    const form = page.getByTestId('stocking');
+    await form.locator('input[name=product]').fill(p.barcode);
+    await form.locator('input[name=product]').press('Enter');
+    await form.locator(`input[name=qty-${p.id}]`).fill('3');
+    await form.locator(`input[name=cost-${p.id}]`).fill('500');
+    await form.locator('input[name=note]').fill('問屋A');
+    await page.getByTestId('doc-submit').click();
+    await expect.poll(() => page.getByTestId('doc-status').innerText()).toBe('未入荷');
+    expect(await stockOf(p.id)).toBe(before); // planned: nothing moved yet
+    await page.getByTestId('receive').click();
+    await expect.poll(() => page.getByTestId('doc-status').innerText()).toBe('入荷済み');
+    await shot('stocking');
+    expect(await stockOf(p.id)).toBe(before + 3);
+
+    await page.getByRole('tab', { name: '商品・在庫' }).click();
+    const row = page.getByTestId(`product-${p.id}`);
+    await expect.poll(() => row.locator('td').nth(4).innerText()).toBe(String(before + 3));
+    // 在庫履歴: the newest ledger row is this stocking, +3, with the balance after it.
+    await page.getByTestId(`ledger-${p.id}`).click();
+    const ledger = page.getByTestId('ledger');
+    await expect.poll(() => ledger.locator('tbody tr').count()).toBeGreaterThan(0);
+    const first = await ledger.locator('tbody tr').first().innerText();
+    expect(first).toContain('入荷');
+    expect(first).toContain('+3');
+    expect(first).toContain(String(before + 3));
+    await shot('ledger');
+    const api = await owner.get<{ items: { quantity: number; sourceKind: string; balanceAfter: number }[] }>(
+      `/api/v1/stores/${storeId}/products/${p.id}/ledger?limit=1`,
+    );
+    expect(api.items[0]).toMatchObject({ quantity: 3, sourceKind: 'stocking', balanceAfter: before + 3 });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => ledger.count()).toBe(0);
+  }, 60_000);
+
+  it('records a loss with a reason', async () => {
+    const p = products[1]!;
+    const before = await stockOf(p.id);
+    await page.getByRole('tab', { name: 'ロス' }).click();
+    const form = page.getByTestId('loss');
+    await form.locator('input[name=product]').fill(p.barcode);
+    await form.locator('input[name=product]').press('Enter');
+    await form.locator(`input[name=qty-${p.id}]`).waitFor();
+    await form.locator('input[name=note]').fill('破損');
+    await page.getByTestId('doc-submit').click();
+    await page.getByText('ロスを登録しました').waitFor();
+    expect(await stockOf(p.id)).toBe(before - 1);
+  }, 60_000);
+
+  it('applies a stock count and shows the difference', async () => {
+    const p = products[0]!;
+    const before = await stockOf(p.id);
+    await page.getByRole('tab', { name: '棚卸' }).click();
+    await page.getByTestId('count-start').click();
+    const count = page.getByTestId('count');
+    await count.locator('input[name=product]').fill(p.barcode);
+    await count.locator('input[name=product]').press('Enter');
+    await count.locator(`input[name=counted-${p.id}]`).fill(String(before - 1));
+    await page.getByTestId('count-review').click();
+    const diffs = page.getByTestId('count-diffs');
+    await expect.poll(() => diffs.locator('tbody tr').count()).toBe(1);
+    const cells = await diffs.locator('tbody tr td').allInnerTexts();
+    expect(cells.slice(1)).toEqual([String(before), String(before - 1), '-1']);
+    expect(await stockOf(p.id)).toBe(before); // reviewing moves nothing
+    await page.getByTestId('count-apply').click();
+    await page.getByText('棚卸を反映しました').waitFor();
+    expect(await stockOf(p.id)).toBe(before - 1);
+    const api = await owner.get<{ items: { quantity: number; sourceKind: string }[] }>(
+      `/api/v1/stores/${storeId}/products/${p.id}/ledger?limit=1`,
+    );
+    expect(api.items[0]).toMatchObject({ quantity: -1, sourceKind: 'count' });
+  }, 60_000);
+
+  it('creates a clerk with a group and a store, and lists the groups with their permissions', async () => {
+    await page.getByRole('tab', { name: 'スタッフ' }).click();
+    await expect.poll(() => page.getByTestId('group-list').innerText()).toContain('sales.sell');
+    const form = page.getByTestId('staff-form');
+    await form.locator('input[name=displayName]').fill('山田 花子');
+    await form.locator('input[name=email]').fill('hanako@hoshi.example');
+    await form.locator('input[name=password]').fill('hanako-pass-2024');
+    await form.locator('input[name=employeeCode]').fill('2001');
+    await form.locator(`input[name=store-${storeId}]`).check();
+    await page.getByTestId('staff-create').click();
+    await page.getByText('山田 花子 さんを追加しました').waitFor();
+    await expect.poll(() => page.getByTestId('staff-list').innerText()).toContain('hanako@hoshi.example');
+    await shot('staff');
+    const staff = await owner.get<{ items: { email: string; storeIds: number[]; groupId: number }[] }>(
+      '/api/v1/admin/staff',
+    );
+    const groups = await owner.get<{ items: { id: number; builtin: string | null }[] }>(
+      '/api/v1/admin/groups',
+    );
+    const clerk = groups.items.find((g) => g.builtin === 'clerk')!;
+    expect(staff.items.find((s) => s.email === 'hanako@hoshi.example')).toMatchObject({
+      storeIds: [storeId],
+      groupId: clerk.id,
+    });
+  }, 60_000);
+
+  it('edits the store’s receipt footer and staff-code timeout', async () => {
+    await page.getByRole('tab', { name: '店舗設定' }).click();
+    const form = page.getByTestId('store-settings');
+    await form.locator('textarea[name=receiptFooter]').fill('またのご来店をお待ちしております');
+    await form.locator('input[name=staffCodeTimeoutMinutes]').fill('15');
+    await page.getByTestId('settings-save').click();
+    await page.getByText('保存しました').waitFor();
+    const store = await owner.get<{ receiptFooter: string; staffCodeTimeoutMinutes: number }>(
+      `/api/v1/stores/${storeId}`,
+    );
+    expect(store).toMatchObject({
+      receiptFooter: 'またのご来店をお待ちしております',
+      staffCodeTimeoutMinutes: 15,
+    });
+  }, 60_000);
+
+  it('shows the daily report of the shift’s business day, with its CSV link', async () => {
+    const tx = await owner.get<{ items: { number: string | null; businessDate: string | null }[] }>(
+      `/api/v1/stores/${storeId}/transactions?limit=10`,
+    );
+    const day = tx.items.find((r) => r.number === saleNumber)!.businessDate!;
+    const job = spawnRegi(['job', 'daily-calculate', '--date', day, '--store', String(storeId)], {
+      REGI_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      VALKEY_URL: '',
+      LOG_LEVEL: 'warn',
+    });
+    expect(await job.exited).toBe(0);
+
+    await page.getByRole('tab', { name: '日報' }).click();
+    const daily = page.getByTestId('daily');
+    await daily.locator('input[name=from]').fill(day);
+    await daily.locator('input[name=to]').fill(day);
+    await daily.getByRole('button', { name: '表示' }).click();
+    const table = page.getByTestId('daily-table');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+    const row = await table.locator('tbody tr').innerText();
+    expect(row).toContain(day);
+    expect(row).toContain(yen(sale.total)); // sold and returned: both show
+    expect(row).toContain('現金');
+    const api = await owner.get<{ days: { salesNet: number; returnsNet: number; netTakings: number }[] }>(
+      `/api/v1/stores/${storeId}/reports/daily?from=${day}&to=${day}`,
+    );
+    expect(api.days[0]).toMatchObject({ salesNet: sale.total, returnsNet: sale.total, netTakings: 0 });
+    expect(await page.getByTestId('daily-csv').getAttribute('href')).toBe(
+      `/api/v1/stores/${storeId}/reports/daily.csv?from=${day}&to=${day}`,
+    );
+    await shot('daily');
   }, 60_000);
 
   it('serves the same app from `regi run pos-web-app` alone (split mode), deep links included', async () => {

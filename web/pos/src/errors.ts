@@ -9,7 +9,8 @@ import { isMessageKey, type Translate } from './i18n.tsx';
 export function describeError(e: unknown, t: Translate): string {
   if (!(e instanceof ApiError)) return t('err_unknown', { code: e instanceof Error ? e.message : String(e) });
   for (const f of e.errors) {
-    const key = `err_${f.code ?? ''}`;
+    // `unknown` is a field's "no such product", not the catch-all message of the same name.
+    const key = f.code === 'unknown' ? 'err_unknown_product' : `err_${f.code ?? ''}`;
     if (f.code && isMessageKey(key)) return t(key);
   }
   const key = `err_${e.code}`;

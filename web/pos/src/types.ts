@@ -175,6 +175,7 @@ export interface Figures {
   cashOut: number;
   expected: number;
   movements: number;
+  salesByMethod: { kind: 'sale' | 'sale_refund' | 'buy' | 'buy_refund'; method: string; total: number }[];
 }
 
 export interface RegisterState {
@@ -197,4 +198,73 @@ export interface Settlement {
   counted: number;
   difference: number;
   nextFloat?: number | null;
+}
+
+export interface StockDocument {
+  id: number;
+  kind: 'stocking' | 'loss' | 'adjustment' | 'count';
+  status: 'planned' | 'open' | 'review' | 'final' | 'reversed' | 'cancelled';
+  reason: string;
+  supplier: string;
+  lines: { productId: number; quantity: number; unitCost: number | null }[];
+}
+
+export interface LedgerRow {
+  id: number;
+  quantity: number;
+  balanceAfter: number;
+  sourceKind: string;
+  sourceId: string;
+  occurredAt: string;
+}
+
+export interface CountDifference {
+  productId: number;
+  expected: number;
+  counted: number;
+  difference: number;
+}
+
+export interface StaffAccount {
+  id: number;
+  email: string;
+  displayName: string;
+  employeeCode: string | null;
+  groupId: number;
+  groupName: string;
+  storeIds: number[];
+  disabled: boolean;
+}
+
+export interface Group {
+  id: number;
+  name: string;
+  builtin: 'owner' | 'clerk' | null;
+  policies: PolicyName[];
+}
+
+/** A store with the settings the back office edits (GET /stores/{id}). */
+export interface StoreSettings extends Store {
+  address: string;
+  phone: string;
+  receiptHeader: string;
+  receiptFooter: string;
+}
+
+export interface DailyReport {
+  businessDate: string;
+  salesCount: number;
+  salesItems: number;
+  salesGross: number;
+  salesDiscounts: number;
+  salesNet: number;
+  salesTax: number;
+  returnsCount: number;
+  returnsNet: number;
+  netTakings: number;
+  averageSale: number;
+  grossMargin: number;
+  settlements: number;
+  cashOverShort: number;
+  byMethod: { kind: 'sale' | 'sale_refund'; method: string; count: number; amount: number }[];
 }

@@ -4,14 +4,33 @@ import { ErrorBanner } from '../components.tsx';
 import { describeError } from '../errors.ts';
 import { formatYen, useI18n } from '../i18n.tsx';
 import type { Item, Me, Page, StoreSummary, TransactionRow } from '../types.ts';
+import { DailyReports, Staff, StoreSettingsForm } from './Admin.tsx';
+import { LedgerDialog, StockCount, StockDocumentForm, type NamedProduct } from './Stock.tsx';
 
-/** Admin mode: a store's items with stock and prices, and its transactions with a CSV download. */
+/**
+ * Admin mode: a store's items with stock, prices and each product's ledger; stocking, loss and
+ * stock counts; transactions with a CSV download; daily reports; staff and groups; store settings.
+ * A tab shows only when the account holds the permission its API asks for.
+ */
 export function BackOffice({ me, stores }: { me: Me; stores: StoreSummary[] }) {
   const { t } = useI18n();
   const policies = new Set(me.account.policies);
   const [chosen, setStoreId] = useState<number | null>(null);
   const storeId = chosen ?? stores[0]?.id ?? null;
-  const [tab, setTab] = useState<'items' | 'transactions'>('items');
+  const tabs = (
+    [
+      ['items', 'itemsTab', 'items.view'],
+      ['stocking', 'stockingTab', 'stock.stocking'],
+      ['loss', 'lossTab', 'stock.edit'],
+      ['count', 'countTab', 'stock.adjust'],
+      ['transactions', 'transactionsTab', 'transactions.view'],
+      ['daily', 'dailyTab', 'reports.view'],
+      ['staff', 'staffTab', 'staff.manage'],
+      ['settings', 'settingsTab', 'store.update'],
+    ] as const
+  ).filter(([, , policy]) => policy === 'items.view' || policies.has(policy));
+  type Tab = (typeof tabs)[number][0];
+  const [tab, setTab] = useState<Tab>('items');
 
   return (
     <div className="page" data-testid="back-office">
@@ -30,22 +49,24 @@ export function BackOffice({ me, stores }: { me: Me; stores: StoreSummary[] }) {
         </select>
       </div>
       <div className="tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={tab === 'items'} onClick={() => setTab('items')}>
-          {t('itemsTab')}
-        </button>
-        {policies.has('transactions.view') && (
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === 'transactions'}
-            onClick={() => setTab('transactions')}
-          >
-            {t('transactionsTab')}
+        {tabs.map(([key, label]) => (
+          <button key={key} type="button" role="tab" aria-selected={tab === key} onClick={() => setTab(key)}>
+            {t(label)}
           </button>
-        )}
+        ))}
       </div>
       {storeId !== null && tab === 'items' && <Items key={storeId} storeId={storeId} />}
+      {storeId !== null && tab === 'stocking' && (
+        <StockDocumentForm key={`s${storeId}`} storeId={storeId} kind="stocking" />
+      )}
+      {storeId !== null && tab === 'loss' && (
+        <StockDocumentForm key={`l${storeId}`} storeId={storeId} kind="loss" />
+      )}
+      {storeId !== null && tab === 'count' && <StockCount key={storeId} storeId={storeId} />}
       {storeId !== null && tab === 'transactions' && <Transactions key={storeId} storeId={storeId} />}
+      {storeId !== null && tab === 'daily' && <DailyReports key={storeId} storeId={storeId} />}
+      {tab === 'staff' && <Staff stores={stores} />}
+      {storeId !== null && tab === 'settings' && <StoreSettingsForm key={storeId} storeId={storeId} />}
     </div>
   );
 }
@@ -56,6 +77,7 @@ function Items({ storeId }: { storeId: number }) {
   const [items, setItems] = useState<Item[]>([]);
   const [cursor, setCursor] = useState<string | number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [ledgerOf, setLedgerOf] = useState<NamedProduct | null>(null);
 
   const fetchPage = (query: string, after: string | number | null) => {
     const params = new URLSearchParams({ limit: '50' });
@@ -110,17 +132,29 @@ function Items({ storeId }: { storeId: number }) {
             <th>JAN / barcode</th>
             <th className="num">{t('sellPrice')}</th>
             <th className="num">{t('stock')}</th>
+            <th />
           </tr>
         </thead>
         <tbody>
           {items.flatMap((it) =>
             it.products.map((p, i) => (
-              <tr key={p.id}>
+              <tr key={p.id} data-testid={`product-${p.id}`}>
                 <td>{i === 0 ? [it.name, it.cardNumber, it.rarity].filter(Boolean).join(' ') : ''}</td>
                 <td>{p.condition}</td>
                 <td>{p.barcode ?? it.jan ?? ''}</td>
                 <td className="num">{formatYen(p.sellPrice)}</td>
                 <td className="num">{p.stock}</td>
+                <td>
+                  <button
+                    type="button"
+                    data-testid={`ledger-${p.id}`}
+                    onClick={() =>
+                      setLedgerOf({ ...p, name: [it.name, it.cardNumber].filter(Boolean).join(' ') })
+                    }
+                  >
+                    {t('ledger')}
+                  </button>
+                </td>
               </tr>
             )),
           )}
@@ -131,6 +165,7 @@ function Items({ storeId }: { storeId: number }) {
           {t('loadMore')}
         </button>
       )}
+      {ledgerOf && <LedgerDialog storeId={storeId} product={ledgerOf} onClose={() => setLedgerOf(null)} />}
     </>
   );
 }

@@ -5,7 +5,8 @@ import { DocumentView, ErrorBanner, Modal, Notice, parseYen } from '../component
 import { describeError } from '../errors.ts';
 import { formatYen, useI18n, type MessageKey } from '../i18n.tsx';
 import type { Route } from '../router.ts';
-import type { RegisterState, Settlement } from '../types.ts';
+import type { Figures, RegisterState, Settlement } from '../types.ts';
+import { methodLabel } from './Admin.tsx';
 
 export const denominations = [10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 1] as const;
 type Count = Record<string, number>;
@@ -82,6 +83,7 @@ export function RegisterOps({ session, go }: { session: Session; go: (r: Route) 
           )}
         </dl>
       )}
+      {f && <TodaySummary figures={f} />}
       <div className="actions">
         {!open && (
           <button
@@ -337,5 +339,48 @@ function CashMoveDialog(props: { url: string; onClose: () => void; onDone: () =>
         </div>
       </form>
     </Modal>
+  );
+}
+
+/** 本日の集計: the open session's sales and refunds per payment method (cash and the others). */
+function TodaySummary({ figures }: { figures: Figures }) {
+  const { t } = useI18n();
+  const rows = (kind: 'sale' | 'sale_refund') => figures.salesByMethod.filter((m) => m.kind === kind);
+  const sum = (kind: 'sale' | 'sale_refund') => rows(kind).reduce((a, m) => a + m.total, 0);
+  return (
+    <div className="card" data-testid="today-summary">
+      <h2>{t('todaySummary')}</h2>
+      <table className="list">
+        <thead>
+          <tr>
+            <th />
+            <th className="num">{t('salesByMethod')}</th>
+            <th className="num">{t('refundsByMethod')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[
+            ...new Set(figures.salesByMethod.filter((m) => m.kind.startsWith('sale')).map((m) => m.method)),
+          ].map((method) => (
+            <tr key={method} data-testid={`method-${method}`}>
+              <th>{methodLabel(method, t)}</th>
+              <td className="num">{formatYen(rows('sale').find((m) => m.method === method)?.total ?? 0)}</td>
+              <td className="num">
+                {formatYen(rows('sale_refund').find((m) => m.method === method)?.total ?? 0)}
+              </td>
+            </tr>
+          ))}
+          <tr className="grand">
+            <th>{t('total')}</th>
+            <td className="num" data-testid="summary-sales">
+              {formatYen(sum('sale'))}
+            </td>
+            <td className="num" data-testid="summary-refunds">
+              {formatYen(sum('sale_refund'))}
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </div>
   );
 }
