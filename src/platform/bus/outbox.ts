@@ -1,36 +1,60 @@
 import { sql } from 'kysely';
 import { toDbTime } from '../../kernel/time.ts';
 import { dialectOf } from '../db/ddl.ts';
-import type { Tx } from '../db/transaction.ts';
+import { onBeforeCommit, type Tx } from '../db/transaction.ts';
 import { validateEnvelope, type EventEnvelope } from './events.ts';
 import './tables.ts';
 
+const pending = new WeakMap<Tx, EventEnvelope[]>();
+
 /**
  * Writes an event into the outbox in the caller's transaction: it exists iff the command commits.
- * Nothing is sent from here; the relay (`backend-outbox`) sends committed rows.
+ * Nothing is sent from here; the relay (`backend-outbox`) sends committed rows. Inside
+ * withTransaction the events of one transaction are written together just before the commit (one
+ * insert instead of one per event, and on MySQL the ordering-key locks are held only from there to
+ * the commit); in any other transaction each is written at once.
  */
 export async function publish(tx: Tx, event: EventEnvelope): Promise<void> {
   const env = validateEnvelope(event);
+  const batch = pending.get(tx);
+  if (batch) {
+    batch.push(env);
+    return;
+  }
+  const deferred = onBeforeCommit(tx, async () => {
+    const events = pending.get(tx)!;
+    pending.delete(tx);
+    await writeOutbox(tx, events);
+  });
+  if (deferred) pending.set(tx, [env]);
+  else await writeOutbox(tx, [env]);
+}
+
+async function writeOutbox(tx: Tx, events: EventEnvelope[]): Promise<void> {
   if (dialectOf(tx) === 'mysql') {
-    // Locks the key's row until commit: a second producer of the same key waits, so for one key
+    // Locks each key's row until commit: a second producer of the same key waits, so for one key
     // outbox ids are allocated in commit order and the relay (which reads by id) keeps that order.
-    // SQLite runs one write transaction at a time, so there ids are in commit order anyway.
+    // Keys in sorted order, so two producers lock them in the same order. SQLite runs one write
+    // transaction at a time, so there ids are in commit order anyway.
+    const keys = [...new Set(events.map((e) => e.key))].sort();
     await tx
       .insertInto('outbox_key')
-      .values({ ordering_key: env.key, seq: 1 })
+      .values(keys.map((k) => ({ ordering_key: k, seq: 1 })))
       .onDuplicateKeyUpdate({ seq: sql`seq + 1` })
       .execute();
   }
   await tx
     .insertInto('outbox')
-    .values({
-      event_id: env.id,
-      type: env.type,
-      topic: env.type.slice(0, env.type.indexOf('.')),
-      ordering_key: env.key,
-      body: JSON.stringify(env),
-      created_at: toDbTime(new Date(env.occurredAt)),
-      sent_at: null,
-    })
+    .values(
+      events.map((env) => ({
+        event_id: env.id,
+        type: env.type,
+        topic: env.type.slice(0, env.type.indexOf('.')),
+        ordering_key: env.key,
+        body: JSON.stringify(env),
+        created_at: toDbTime(new Date(env.occurredAt)),
+        sent_at: null,
+      })),
+    )
     .execute();
 }

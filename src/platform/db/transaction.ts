@@ -15,6 +15,20 @@ export function isRetryable(err: unknown): boolean {
   return RETRYABLE_MYSQL.has(e?.errno ?? -1) || e?.code === 'SQLITE_BUSY';
 }
 
+const beforeCommit = new WeakMap<Tx, (() => Promise<void>)[]>();
+
+/**
+ * Runs `fn` at the end of a transaction opened by withTransaction, after the unit of work and
+ * before the commit (the outbox batches a transaction's events into one insert this way). Returns
+ * false for a transaction withTransaction did not open: the caller must then act at once.
+ */
+export function onBeforeCommit(tx: Tx, fn: () => Promise<void>): boolean {
+  const hooks = beforeCommit.get(tx);
+  if (!hooks) return false;
+  hooks.push(fn);
+  return true;
+}
+
 /**
  * Runs one unit of work in one transaction. Every command goes through here: either all of its
  * writes (state, ledger rows, outbox events) commit or none do. A deadlock or busy database re-runs
@@ -23,7 +37,13 @@ export function isRetryable(err: unknown): boolean {
 export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, attempts = 4): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(fn);
+      return await db.transaction().execute(async (tx) => {
+        const hooks: (() => Promise<void>)[] = [];
+        beforeCommit.set(tx, hooks);
+        const result = await fn(tx);
+        for (let i = 0; i < hooks.length; i++) await hooks[i]!();
+        return result;
+      });
     } catch (err) {
       if (attempt >= attempts || !isRetryable(err)) throw err;
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
