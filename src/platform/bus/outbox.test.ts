@@ -43,6 +43,35 @@ describe.each(testDialects())('outbox on %s', (dialect) => {
     expect(e.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
   });
 
+  it('writes the thousands of events of a bulk command at its commit, in publish order, and none if it rolls back', async () => {
+    const before = await count();
+    const events = Array.from({ length: 6000 }, (_, i) =>
+      priced.build({
+        corporationId: 1,
+        storeId: 1,
+        key: `bulk:${i % 700}`,
+        data: { productId: i, price: i },
+      }),
+    );
+    await expect(
+      withTransaction(t.db, async (tx) => {
+        for (const e of events) await publish(tx, e);
+        throw new Error('the command failed after publishing');
+      }),
+    ).rejects.toThrow('the command failed');
+    expect(await count()).toBe(before);
+    await withTransaction(t.db, async (tx) => {
+      for (const e of events) await publish(tx, e);
+    });
+    const rows = await t.db
+      .selectFrom('outbox')
+      .select('event_id')
+      .where('ordering_key', 'like', 'bulk:%')
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => r.event_id)).toEqual(events.map((e) => e.id));
+  });
+
   it('refuses an undefined type, a wrong version or invalid data, and writes nothing', async () => {
     const before = await count();
     const good = priced.build({ corporationId: 1, storeId: 1, key: 'p', data: { productId: 1, price: 1 } });

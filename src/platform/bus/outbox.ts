@@ -7,6 +7,9 @@ import './tables.ts';
 
 const pending = new WeakMap<Tx, EventEnvelope[]>();
 
+/** Rows per outbox insert. */
+const OUTBOX_SLICE = 500;
+
 /**
  * Writes an event into the outbox in the caller's transaction: it exists iff the command commits.
  * Nothing is sent from here; the relay (`backend-outbox`) sends committed rows. Inside
@@ -37,24 +40,28 @@ async function writeOutbox(tx: Tx, events: EventEnvelope[]): Promise<void> {
     // Keys in sorted order, so two producers lock them in the same order. SQLite runs one write
     // transaction at a time, so there ids are in commit order anyway.
     const keys = [...new Set(events.map((e) => e.key))].sort();
-    await tx
-      .insertInto('outbox_key')
-      .values(keys.map((k) => ({ ordering_key: k, seq: 1 })))
-      .onDuplicateKeyUpdate({ seq: sql`seq + 1` })
-      .execute();
+    for (let i = 0; i < keys.length; i += OUTBOX_SLICE)
+      await tx
+        .insertInto('outbox_key')
+        .values(keys.slice(i, i + OUTBOX_SLICE).map((k) => ({ ordering_key: k, seq: 1 })))
+        .onDuplicateKeyUpdate({ seq: sql`seq + 1` })
+        .execute();
   }
-  await tx
-    .insertInto('outbox')
-    .values(
-      events.map((env) => ({
-        event_id: env.id,
-        type: env.type,
-        topic: env.type.slice(0, env.type.indexOf('.')),
-        ordering_key: env.key,
-        body: JSON.stringify(env),
-        created_at: toDbTime(new Date(env.occurredAt)),
-        sent_at: null,
-      })),
-    )
-    .execute();
+  // In slices: a bulk command (an import, the demo seed) publishes thousands of events, more than
+  // one statement may bind (SQLite allows 32,766 variables; MySQL caps the packet size).
+  for (let i = 0; i < events.length; i += OUTBOX_SLICE)
+    await tx
+      .insertInto('outbox')
+      .values(
+        events.slice(i, i + OUTBOX_SLICE).map((env) => ({
+          event_id: env.id,
+          type: env.type,
+          topic: env.type.slice(0, env.type.indexOf('.')),
+          ordering_key: env.key,
+          body: JSON.stringify(env),
+          created_at: toDbTime(new Date(env.occurredAt)),
+          sent_at: null,
+        })),
+      )
+      .execute();
 }
