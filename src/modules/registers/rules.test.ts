@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { displayWidth } from '../../kernel/columns.ts';
-import { calendarDate } from './business-day.ts';
+import { calendarDate } from '../../kernel/time.ts';
 import { renderSettlementHtml, renderSettlementText, type SettlementDocument } from './document.ts';
 import { cashMethodTotals, summarizeMovements } from './figures.ts';
 import { checkSign } from './ledger.ts';

@@ -5,7 +5,7 @@ import { publish } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/connect.ts';
 import { withTransaction, type Tx } from '../../platform/db/transaction.ts';
 import { recordAudit, type StoreContext } from '../tenancy/index.ts';
-import { calendarDate } from './business-day.ts';
+import { calendarDate } from '../../kernel/time.ts';
 import { checkCash, denominations, validateCount, type CashCount } from './cash-count.ts';
 import {
   ClosedForTheDayError,

@@ -1,8 +1,7 @@
-import { addDays, toDbTime } from '../../kernel/time.ts';
+import { addDays, toDbTime, calendarDate } from '../../kernel/time.ts';
 import { withTransaction } from '../../platform/db/transaction.ts';
 import { defineCheck } from '../consistency/check.ts';
 import { recordAudit } from '../tenancy/index.ts';
-import { calendarDate } from '../registers/business-day.ts';
 import { computeDay, fingerprint, readStoredDay, writeDay } from './daily.ts';
 import './tables.ts';
 

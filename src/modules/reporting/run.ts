@@ -1,7 +1,6 @@
-import { addDays } from '../../kernel/time.ts';
+import { addDays, calendarDate } from '../../kernel/time.ts';
 import type { Db } from '../../platform/db/connect.ts';
 import type { Logger } from '../../platform/log/log.ts';
-import { calendarDate } from '../registers/business-day.ts';
 import { computeDay, writeDay } from './daily.ts';
 import '../tenancy/tables.ts';
 

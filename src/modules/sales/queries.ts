@@ -288,3 +288,24 @@ export async function salesByMethod(
     .map((r) => ({ kind: r.kind as MethodTotal['kind'], method: r.method, total: Math.abs(Number(r.total)) }))
     .sort((a, b) => a.kind.localeCompare(b.kind) || a.method.localeCompare(b.method));
 }
+
+/** The dashboard's running figures of a business day (kept by worker-transaction); zeros before any sale. */
+export async function runningTotal(db: Db, storeId: number, businessDate: string) {
+  const r = await db
+    .selectFrom('sales_running_total')
+    .selectAll()
+    .where('store_id', '=', storeId)
+    .where('business_date', '=', businessDate)
+    .executeTakeFirst();
+  const salesTotal = Number(r?.sales_total ?? 0);
+  const returnsTotal = Number(r?.returns_total ?? 0);
+  return {
+    businessDate,
+    salesCount: Number(r?.sales_count ?? 0),
+    salesTotal,
+    returnsCount: Number(r?.returns_count ?? 0),
+    returnsTotal,
+    netTotal: salesTotal - returnsTotal,
+    updatedAt: r?.updated_at ?? null,
+  };
+}

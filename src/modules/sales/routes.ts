@@ -1,3 +1,4 @@
+import { calendarDate } from '../../kernel/time.ts';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -10,6 +11,7 @@ import {
   listOpenCarts,
   listTransactions,
   readSale,
+  runningTotal,
   saleIdByNumber,
   type TransactionFilter,
 } from './queries.ts';
@@ -333,6 +335,40 @@ export const salesRoutes: FastifyPluginAsync = async (app) => {
       reply
         .header('content-type', 'text/html; charset=utf-8')
         .send(await formalReceiptOf(db, storeContext(request).storeId, request.params.saleId, request.query)),
+  );
+
+  r.get(
+    `${base}/sales/running-total`,
+    {
+      config: { access: { policy: 'transactions.view' } },
+      schema: {
+        tags,
+        summary:
+          "The day's running sales and returns (updated as sales complete; the nightly report is exact)",
+        params: storeParams,
+        querystring: z.object({
+          businessDate: z.iso
+            .date()
+            .optional()
+            .describe("Default: the store's open business day, else today"),
+        }),
+      },
+    },
+    async (request) => {
+      const { storeId } = storeContext(request);
+      let date = request.query.businessDate;
+      if (!date) {
+        const s = await db
+          .selectFrom('store')
+          .leftJoin('store_business_day as d', 'd.store_id', 'store.id')
+          .select(['store.time_zone', 'd.status', 'd.business_date'])
+          .where('store.id', '=', storeId)
+          .executeTakeFirstOrThrow();
+        date =
+          s.status === 'open' && s.business_date ? s.business_date : calendarDate(new Date(), s.time_zone);
+      }
+      return runningTotal(db, storeId, date);
+    },
   );
 
   r.get(

@@ -593,6 +593,13 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
       Number(day.returns_count),
       Number(day.returns_total),
     ]).toEqual([50, sold.reduce((s, x) => s + x.total, 0), 1, returned.total]);
+    // The dashboard reads them for the store's business day (the register closed, so name it).
+    const running = await owner.get(`${shop.base}/sales/running-total?businessDate=${sold[0]!.businessDate}`);
+    expect(running.json()).toMatchObject({
+      salesCount: 50,
+      returnsCount: 1,
+      netTotal: sold.reduce((s, x) => s + x.total, 0) - returned.total,
+    });
   });
 
   it('prints the receipt (48 columns, reprint marked), the 領収書 and e-mails a copy', async () => {
