@@ -58,6 +58,25 @@ describe.each(testDialects())('outbox on %s', (dialect) => {
     ).toThrow();
     expect(await count()).toBe(before);
   });
+
+  it('writes a transaction of thousands of events (more bound values than one statement takes), in order', async () => {
+    const before = await count();
+    const n = 5_000; // 7 values each: 35,000 > SQLite's 32,766 in one INSERT
+    const events = Array.from({ length: n }, (_, i) =>
+      priced.build({ corporationId: 1, storeId: 1, key: `bulk:${i % 7}`, data: { productId: i, price: 1 } }),
+    );
+    await withTransaction(t.db, async (tx) => {
+      for (const e of events) await publish(tx, e);
+    });
+    expect(await count()).toBe(before + n);
+    const ids = await t.db
+      .selectFrom('outbox')
+      .select('event_id')
+      .where('ordering_key', 'like', 'bulk:%')
+      .orderBy('id')
+      .execute();
+    expect(ids.map((r) => r.event_id)).toEqual(events.map((e) => e.id));
+  });
 });
 
 describe.each(testDialects())('outbox retention on %s', (dialect) => {

@@ -30,6 +30,14 @@ export async function publish(tx: Tx, event: EventEnvelope): Promise<void> {
   else await writeOutbox(tx, [env]);
 }
 
+/**
+ * Rows per INSERT: a transaction with thousands of events (the demo seed, a big import) would
+ * otherwise pass more bound values than SQLite (32,766) or MySQL (65,535) take in one statement.
+ */
+const CHUNK = 500;
+const chunks = <T>(xs: T[]) =>
+  Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
+
 async function writeOutbox(tx: Tx, events: EventEnvelope[]): Promise<void> {
   if (dialectOf(tx) === 'mysql') {
     // Locks each key's row until commit: a second producer of the same key waits, so for one key
@@ -37,24 +45,26 @@ async function writeOutbox(tx: Tx, events: EventEnvelope[]): Promise<void> {
     // Keys in sorted order, so two producers lock them in the same order. SQLite runs one write
     // transaction at a time, so there ids are in commit order anyway.
     const keys = [...new Set(events.map((e) => e.key))].sort();
-    await tx
-      .insertInto('outbox_key')
-      .values(keys.map((k) => ({ ordering_key: k, seq: 1 })))
-      .onDuplicateKeyUpdate({ seq: sql`seq + 1` })
-      .execute();
+    for (const part of chunks(keys))
+      await tx
+        .insertInto('outbox_key')
+        .values(part.map((k) => ({ ordering_key: k, seq: 1 })))
+        .onDuplicateKeyUpdate({ seq: sql`seq + 1` })
+        .execute();
   }
-  await tx
-    .insertInto('outbox')
-    .values(
-      events.map((env) => ({
-        event_id: env.id,
-        type: env.type,
-        topic: env.type.slice(0, env.type.indexOf('.')),
-        ordering_key: env.key,
-        body: JSON.stringify(env),
-        created_at: toDbTime(new Date(env.occurredAt)),
-        sent_at: null,
-      })),
-    )
-    .execute();
+  for (const part of chunks(events))
+    await tx
+      .insertInto('outbox')
+      .values(
+        part.map((env) => ({
+          event_id: env.id,
+          type: env.type,
+          topic: env.type.slice(0, env.type.indexOf('.')),
+          ordering_key: env.key,
+          body: JSON.stringify(env),
+          created_at: toDbTime(new Date(env.occurredAt)),
+          sent_at: null,
+        })),
+      )
+      .execute();
 }
