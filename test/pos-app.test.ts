@@ -393,6 +393,7 @@ describe('the POS app in Chromium', () => {
     await expect.poll(() => page.getByTestId(`slip-status-${received.id}`).innerText()).toBe('取消済み');
     const rows = page.getByTestId('slip-list').locator('tbody tr');
     await expect.poll(() => rows.first().innerText()).toContain(`#${received.id} の取消`);
+    expect(await rows.first().innerText()).toContain('確定');
     await shot('slips');
 
     // On the server: the stock is back down by the slip's 3, the reversal is the newest slip.

@@ -73,7 +73,10 @@ export function StockSlips({ storeId, canStock }: { storeId: number; canStock: b
   const kindLabel = (d: StockSlip) =>
     d.reversesId !== null ? t('docKind_reversal') : t(`docKind_${d.kind}`);
   const statusLabel = (d: StockSlip) =>
-    d.kind !== 'stocking' && d.status === 'final' ? t('slipFinal') : t(`docStatus_${d.status}`);
+    // 入荷済み only for a stocking that brought units in; a loss, count or reversal is just final.
+    (d.kind !== 'stocking' || d.reversesId !== null) && d.status === 'final'
+      ? t('slipFinal')
+      : t(`docStatus_${d.status}`);
 
   return (
     <div data-testid="slips">
