@@ -547,6 +547,43 @@ describe('the POS app in Chromium', () => {
     await shot('groups');
   }, 60_000);
 
+  it('refuses, in words, a permission the signed-in manager does not hold (no escalation)', async () => {
+    const g = await owner.post<{ id: number }>('/api/v1/admin/groups', {
+      name: '店長代理',
+      policies: ['mode.admin', 'staff.manage'],
+    });
+    await owner.post('/api/v1/admin/staff', {
+      displayName: '副店長',
+      email: 'sub@hoshi.example',
+      password: 'sub-manager-2024',
+      groupId: g.id,
+      storeIds: [storeId],
+    });
+    const other = await launchChromium(); // a second terminal: the owner's page stays signed in
+    try {
+      const p2 = await other.context.newPage();
+      await p2.goto(base + '/');
+      await p2.locator('input[name=email]').fill('sub@hoshi.example');
+      await p2.locator('input[name=password]').fill('sub-manager-2024');
+      await p2.locator('input[name=password]').press('Enter');
+      await p2.getByRole('button', { name: '管理モード' }).click();
+      await p2.getByRole('tab', { name: 'スタッフ' }).click();
+      await p2.getByTestId('new-group').click();
+      const dialog = p2.getByTestId('group-edit');
+      await dialog.locator('input[name=groupName]').fill('返金係');
+      await dialog.getByLabel('返品・返金').check();
+      await dialog.getByTestId('group-save').click();
+      await dialog
+        .getByRole('alert')
+        .filter({ hasText: '自分が持っていない権限は付与できません: 返品・返金' })
+        .waitFor();
+    } finally {
+      await other.close();
+    }
+    const groups = await owner.get<{ items: { name: string }[] }>('/api/v1/admin/groups');
+    expect(groups.items.map((x) => x.name)).not.toContain('返金係');
+  }, 60_000);
+
   it('edits the store’s receipt footer and staff-code timeout', async () => {
     await page.getByRole('tab', { name: '店舗設定' }).click();
     const form = page.getByTestId('store-settings');
