@@ -342,6 +342,80 @@ describe('the POS app in Chromium', () => {
     await expect.poll(() => ledger.count()).toBe(0);
   }, 60_000);
 
+  it('lists the slips, cancels a planned stocking and reverses the received one (stock back down)', async () => {
+    const p = products[0]!;
+    const before = await stockOf(p.id);
+    const planned = await owner.post<{ id: number }>(`/api/v1/stores/${storeId}/stockings`, {
+      supplier: '問屋B',
+      lines: [{ productId: products[1]!.id, quantity: 2, unitCost: null }],
+    });
+    interface Slip {
+      id: number;
+      status: string;
+      supplier: string;
+      lineCount: number;
+      reversesId: number | null;
+    }
+    const slips = (q: string) =>
+      owner.get<{ items: Slip[]; nextBefore: number | null }>(
+        `/api/v1/stores/${storeId}/stock-documents?${q}`,
+      );
+    const listed = await slips('kind=stocking');
+    expect(listed.items[0]).toMatchObject({
+      id: planned.id,
+      status: 'planned',
+      supplier: '問屋B',
+      lineCount: 1,
+    });
+    const received = listed.items.find((d) => d.status === 'final' && d.supplier === '問屋A')!;
+    expect(received).toBeDefined();
+
+    await page.getByRole('tab', { name: '伝票一覧' }).click();
+    await expect.poll(() => page.getByTestId(`slip-status-${planned.id}`).innerText()).toBe('未入荷');
+    expect(await page.getByTestId(`slip-${received.id}`).innerText()).toContain('問屋A');
+    expect(await page.getByTestId(`slip-status-${received.id}`).innerText()).toBe('入荷済み');
+
+    await page.getByTestId(`cancel-${planned.id}`).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `入荷伝票 #${planned.id} を中止しました` })
+      .waitFor();
+    await expect.poll(() => page.getByTestId(`slip-status-${planned.id}`).innerText()).toBe('中止');
+
+    await page.getByTestId(`reverse-${received.id}`).click();
+    const reason = page.getByTestId('reverse-form').locator('input[name=reason]');
+    await reason.fill('数量違い');
+    await reason.press('Enter');
+    await page
+      .getByRole('status')
+      .filter({ hasText: `入荷伝票 #${received.id} を取り消しました` })
+      .waitFor();
+    await expect.poll(() => page.getByTestId(`slip-status-${received.id}`).innerText()).toBe('取消済み');
+    const rows = page.getByTestId('slip-list').locator('tbody tr');
+    await expect.poll(() => rows.first().innerText()).toContain(`#${received.id} の取消`);
+    expect(await rows.first().innerText()).toContain('確定');
+    await shot('slips');
+
+    // On the server: the stock is back down by the slip's 3, the reversal is the newest slip.
+    expect(await stockOf(p.id)).toBe(before - 3);
+    const after = await slips('kind=stocking&limit=1');
+    expect(after.items[0]).toMatchObject({ reversesId: received.id, status: 'final', lineCount: 1 });
+    expect(after.nextBefore).toBe(after.items[0]!.id);
+    expect(
+      await owner.get<{ status: string }>(`/api/v1/stores/${storeId}/stock-documents/${received.id}`),
+    ).toMatchObject({ status: 'reversed' });
+    expect((await slips('status=cancelled')).items.map((d) => d.id)).toEqual([planned.id]);
+
+    // The status filter on the screen asks the server for those slips only.
+    await page.locator('select[name=status]').selectOption('cancelled');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().innerText()).toContain('問屋B');
+    await page.getByRole('tab', { name: '商品・在庫' }).click();
+    await expect
+      .poll(() => page.getByTestId(`product-${p.id}`).locator('td').nth(4).innerText())
+      .toBe(String(before - 3));
+  }, 60_000);
+
   it('records a loss with a reason', async () => {
     const p = products[1]!;
     const before = await stockOf(p.id);
@@ -382,7 +456,8 @@ describe('the POS app in Chromium', () => {
 
   it('creates a clerk with a group and a store, and lists the groups with their permissions', async () => {
     await page.getByRole('tab', { name: 'スタッフ' }).click();
-    await expect.poll(() => page.getByTestId('group-list').innerText()).toContain('sales.sell');
+    // Permissions in the UI language, not the policy names.
+    await expect.poll(() => page.getByTestId('group-list').innerText()).toContain('レジ開け・締め');
     const form = page.getByTestId('staff-form');
     await form.locator('input[name=displayName]').fill('山田 花子');
     await form.locator('input[name=email]').fill('hanako@hoshi.example');
@@ -404,6 +479,109 @@ describe('the POS app in Chromium', () => {
       storeIds: [storeId],
       groupId: clerk.id,
     });
+  }, 60_000);
+
+  it('edits the clerk, disables the account (sign-in refused) and enables it again', async () => {
+    const signIn = () =>
+      new ApiClient(base).request<{ code: string }>('POST', '/api/v1/auth/login', {
+        email: 'hanako@hoshi.example',
+        password: 'hanako-pass-2024',
+      });
+    expect((await signIn()).status).toBe(200);
+    const all = await owner.get<{ items: { id: number; email: string }[] }>('/api/v1/admin/staff');
+    const hanako = all.items.find((s) => s.email === 'hanako@hoshi.example')!;
+    await page.getByTestId(`edit-staff-${hanako.id}`).click();
+    const dialog = page.getByTestId('staff-edit');
+    await dialog.locator('input[name=displayName]').fill('山田 花子（遅番）');
+    await dialog.locator('input[name=employeeCode]').fill('2002');
+    await dialog.locator('input[name=employeeCode]').press('Enter'); // keyboard: Enter saves
+    await page.getByText('山田 花子（遅番） さんを保存しました').waitFor();
+    await dialog.getByTestId('staff-show-barcode').click();
+    await expect.poll(() => dialog.getByTestId('staff-barcode').innerText()).toMatch(/\S{10,}/);
+
+    await dialog.getByTestId('staff-disable').click();
+    await page.getByText('山田 花子（遅番） さんのアカウントを無効にしました').waitFor();
+    expect(await dialog.getByTestId('staff-state').innerText()).toBe('無効');
+    await expect.poll(() => page.getByTestId(`staff-${hanako.id}`).innerText()).toContain('無効');
+    const refused = await signIn();
+    expect([refused.status, refused.body.code]).toEqual([401, 'invalid_credentials']);
+    expect(await owner.get(`/api/v1/admin/staff/${hanako.id}`)).toMatchObject({
+      displayName: '山田 花子（遅番）',
+      employeeCode: '2002',
+      disabled: true,
+    });
+
+    await dialog.getByTestId('staff-enable').click();
+    await expect.poll(() => dialog.getByTestId('staff-state').innerText()).toBe('有効');
+    expect((await signIn()).status).toBe(200);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+  }, 60_000);
+
+  it('creates a permission group and edits its permissions (names in Japanese)', async () => {
+    await page.getByTestId('new-group').click();
+    const dialog = page.getByTestId('group-edit');
+    await dialog.locator('input[name=groupName]').fill('棚卸係');
+    await dialog.getByLabel('在庫の閲覧').check();
+    await dialog.getByTestId('group-save').click();
+    await page.getByText('権限グループ「棚卸係」を保存しました').waitFor();
+    type G = { id: number; name: string; policies: string[] };
+    const made = (await owner.get<{ items: G[] }>('/api/v1/admin/groups')).items.find(
+      (g) => g.name === '棚卸係',
+    )!;
+    expect(made.policies).toEqual(['stock.view']);
+
+    await page.getByTestId(`edit-group-${made.id}`).click();
+    await dialog.getByLabel('在庫の編集（ロス・棚卸入力）').check();
+    await dialog.getByLabel('在庫調整・棚卸反映').check();
+    await dialog.getByLabel('在庫の閲覧').uncheck();
+    await dialog.getByTestId('group-save').click();
+    await page.getByText('権限グループ「棚卸係」を保存しました').waitFor();
+    await expect
+      .poll(() => page.getByTestId(`group-${made.id}`).innerText())
+      .toContain('在庫の編集（ロス・棚卸入力）・在庫調整・棚卸反映');
+    const after = (await owner.get<{ items: G[] }>('/api/v1/admin/groups')).items.find(
+      (g) => g.id === made.id,
+    )!;
+    expect(after.policies).toEqual(['stock.edit', 'stock.adjust']);
+    await shot('groups');
+  }, 60_000);
+
+  it('refuses, in words, a permission the signed-in manager does not hold (no escalation)', async () => {
+    const g = await owner.post<{ id: number }>('/api/v1/admin/groups', {
+      name: '店長代理',
+      policies: ['mode.admin', 'staff.manage'],
+    });
+    await owner.post('/api/v1/admin/staff', {
+      displayName: '副店長',
+      email: 'sub@hoshi.example',
+      password: 'sub-manager-2024',
+      groupId: g.id,
+      storeIds: [storeId],
+    });
+    const other = await launchChromium(); // a second terminal: the owner's page stays signed in
+    try {
+      const p2 = await other.context.newPage();
+      await p2.goto(base + '/');
+      await p2.locator('input[name=email]').fill('sub@hoshi.example');
+      await p2.locator('input[name=password]').fill('sub-manager-2024');
+      await p2.locator('input[name=password]').press('Enter');
+      await p2.getByRole('button', { name: '管理モード' }).click();
+      await p2.getByRole('tab', { name: 'スタッフ' }).click();
+      await p2.getByTestId('new-group').click();
+      const dialog = p2.getByTestId('group-edit');
+      await dialog.locator('input[name=groupName]').fill('返金係');
+      await dialog.getByLabel('返品・返金').check();
+      await dialog.getByTestId('group-save').click();
+      await dialog
+        .getByRole('alert')
+        .filter({ hasText: '自分が持っていない権限は付与できません: 返品・返金' })
+        .waitFor();
+    } finally {
+      await other.close();
+    }
+    const groups = await owner.get<{ items: { name: string }[] }>('/api/v1/admin/groups');
+    expect(groups.items.map((x) => x.name)).not.toContain('返金係');
   }, 60_000);
 
   it('edits the store’s receipt footer and staff-code timeout', async () => {

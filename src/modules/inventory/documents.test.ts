@@ -12,11 +12,14 @@ import {
   reverseStocking,
 } from './documents.ts';
 import { moveStock, type StockContext } from './ledger.ts';
+import { listDocuments } from './queries.ts';
 
 describe.each(testDialects())('stock documents on %s', (dialect) => {
   const t = useTestDb(dialect);
   let store: CatalogScope;
   let ctx: StockContext;
+  let other: StockContext;
+  let otherRefs: { genreId: number; categoryId: number };
   let refs: { genreId: number; categoryId: number };
 
   beforeAll(async () => {
@@ -24,6 +27,12 @@ describe.each(testDialects())('stock documents on %s', (dialect) => {
     store = stores.akihabara!;
     ctx = { ...store, staffId: stores.akihabara!.ownerId };
     refs = await seedCatalog(t.db, store);
+    // Another store of the same corporation (its slips must never show in this store's list).
+    const second = Object.values(stores).find(
+      (s) => s.corporationId === store.corporationId && s.storeId !== store.storeId,
+    )!;
+    other = { ...second, staffId: second.ownerId };
+    otherRefs = await seedCatalog(t.db, second);
   });
 
   async function newProducts() {
@@ -173,5 +182,80 @@ describe.each(testDialects())('stock documents on %s', (dialect) => {
       .execute();
     expect(moves.map((m) => [Number(m.product_id), Number(m.quantity)])).toEqual([[a, -1]]);
     await expect(tx((x) => applyCount(x, ctx, count))).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('lists the store’s slips newest first by cursor, filtered by kind and status, never another store’s', async () => {
+    const [a, b] = await newProducts();
+    const line = [{ productId: a!, quantity: 2, unitCost: 100 }];
+    const plan = () => tx((x) => planStocking(x, ctx, { supplier: 'List', costTax: 'include', lines: line }));
+    const planned = await plan();
+    const received = await plan();
+    await tx((x) => receiveStocking(x, ctx, received));
+    await tx((x) => moveStock(x, ctx, { productId: b!, quantity: 1, source: { kind: 'test', id: 1 } }));
+    const loss = await tx((x) =>
+      recordMovementDocument(x, ctx, {
+        kind: 'loss',
+        reason: 'torn',
+        lines: [{ productId: b!, quantity: 1 }],
+      }),
+    );
+    const [foreignProduct] = (await productsOfItem(t.db, await seedItem(t.db, other, otherRefs))).map((p) =>
+      Number(p.id),
+    );
+    const foreign = await tx((x) =>
+      planStocking(x, other, {
+        supplier: 'Elsewhere',
+        costTax: 'include',
+        lines: [{ productId: foreignProduct!, quantity: 1, unitCost: null }],
+      }),
+    );
+
+    const all = await listDocuments(t.db, store.storeId, { limit: 200 });
+    const ids = all.items.map((d) => d.id);
+    expect(ids).toEqual([...ids].sort((x, y) => y - x));
+    expect(ids.slice(0, 3)).toEqual([loss, received, planned]);
+    expect(ids).not.toContain(foreign);
+    expect(all.items[0]).toMatchObject({ kind: 'loss', status: 'final', reason: 'torn', lineCount: 1 });
+    expect(all.items[2]).toMatchObject({
+      kind: 'stocking',
+      status: 'planned',
+      supplier: 'List',
+      lineCount: 1,
+    });
+    expect((await listDocuments(t.db, other.storeId, { limit: 200 })).items.map((d) => d.id)).toEqual([
+      foreign,
+    ]);
+
+    // Pages of two: the cursor is the last id shown, and the last page has no cursor.
+    const first = await listDocuments(t.db, store.storeId, { limit: 2 });
+    expect(first.items.map((d) => d.id)).toEqual([loss, received]);
+    expect(first.nextBefore).toBe(received);
+    const second = await listDocuments(t.db, store.storeId, { limit: 2, before: first.nextBefore! });
+    expect(second.items[0]!.id).toBe(planned);
+    const last = await listDocuments(t.db, store.storeId, { limit: 200, before: planned });
+    expect(last.nextBefore).toBeNull();
+
+    const stockings = await listDocuments(t.db, store.storeId, {
+      kind: 'stocking',
+      status: 'planned',
+      limit: 200,
+    });
+    expect(stockings.items.map((d) => d.id)).toContain(planned);
+    expect(stockings.items.every((d) => d.kind === 'stocking' && d.status === 'planned')).toBe(true);
+    expect(stockings.items.map((d) => d.id)).not.toContain(received);
+
+    // A reversal shows as its own slip pointing back, and the original as reversed.
+    const reversal = await tx((x) => reverseStocking(x, ctx, received, 'wrong'));
+    const after = await listDocuments(t.db, store.storeId, { limit: 200 });
+    expect(after.items[0]).toMatchObject({
+      id: reversal,
+      kind: 'stocking',
+      status: 'final',
+      reversesId: received,
+    });
+    expect(after.items.find((d) => d.id === received)).toMatchObject({
+      status: 'reversed',
+      reversedById: reversal,
+    });
   });
 });

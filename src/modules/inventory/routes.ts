@@ -15,7 +15,7 @@ import {
 } from './documents.ts';
 import type { StockContext } from './ledger.ts';
 import { ledgerCsv, stockCsv } from './exports.ts';
-import { ledgerOf } from './queries.ts';
+import { ledgerOf, listDocuments } from './queries.ts';
 
 const tags = ['inventory'];
 const base = '/api/v1/stores/:storeId';
@@ -59,6 +59,51 @@ export const inventoryRoutes: FastifyPluginAsync = async (app) => {
         before: request.query.cursor,
         limit: request.query.limit,
       }),
+  );
+
+  const kinds = ['stocking', 'loss', 'adjustment', 'count'] as const;
+  const statuses = ['planned', 'open', 'review', 'final', 'reversed', 'cancelled'] as const;
+  r.get(
+    `${base}/stock-documents`,
+    {
+      config: { access: { policy: 'stock.view' } },
+      schema: {
+        tags,
+        summary: "The store's stock documents (slips), newest first, without their lines",
+        description:
+          'Stocking, loss, adjustment and count slips of this store only. A reversal is a `stocking` ' +
+          'with `reversesId`. Page with `before` = the `nextBefore` of the previous page.',
+        params: storeParams,
+        querystring: z.object({
+          kind: z.enum(kinds).optional(),
+          status: z.enum(statuses).optional(),
+          before: id.optional().describe('Cursor: the nextBefore of the previous page'),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.number(),
+                kind: z.enum(kinds),
+                status: z.enum(statuses),
+                reason: z.string(),
+                supplier: z.string(),
+                countMode: z.enum(['counted', 'full']).nullable(),
+                reversesId: z.number().nullable(),
+                reversedById: z.number().nullable(),
+                createdBy: z.number().nullable().describe('Staff account id'),
+                lineCount: z.number(),
+                createdAt: z.string(),
+                finalizedAt: z.string().nullable(),
+              }),
+            ),
+            nextBefore: z.number().nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => listDocuments(db, storeContext(request).storeId, request.query),
   );
 
   r.get(

@@ -209,6 +209,20 @@ export interface StockDocument {
   lines: { productId: number; quantity: number; unitCost: number | null }[];
 }
 
+/** A row of the slip list (GET /stores/{id}/stock-documents): a document without its lines. */
+export interface StockSlip {
+  id: number;
+  kind: StockDocument['kind'];
+  status: StockDocument['status'];
+  reason: string;
+  supplier: string;
+  reversesId: number | null;
+  reversedById: number | null;
+  lineCount: number;
+  createdAt: string;
+  finalizedAt: string | null;
+}
+
 export interface LedgerRow {
   id: number;
   quantity: number;

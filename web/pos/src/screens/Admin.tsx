@@ -4,6 +4,7 @@ import { ErrorBanner, Notice } from '../components.tsx';
 import { describeError } from '../errors.ts';
 import { formatYen, useI18n } from '../i18n.tsx';
 import type { DailyReport, Group, StaffAccount, StoreSettings, StoreSummary } from '../types.ts';
+import { GroupEditDialog, policyLabel, StaffEditDialog } from './StaffEdit.tsx';
 
 /** Staff accounts and permission groups; a new account (a clerk by default) with its stores. */
 export function Staff({ stores }: { stores: StoreSummary[] }) {
@@ -21,6 +22,8 @@ export function Staff({ stores }: { stores: StoreSummary[] }) {
     groupId: '',
   });
   const [storeIds, setStoreIds] = useState<number[]>([]);
+  const [editing, setEditing] = useState<StaffAccount | null>(null);
+  const [editingGroup, setEditingGroup] = useState<Group | 'new' | null>(null);
 
   const load = () =>
     Promise.all([
@@ -84,32 +87,82 @@ export function Staff({ stores }: { stores: StoreSummary[] }) {
               <th>{t('staffCode')}</th>
               <th>{t('group')}</th>
               <th>{t('store')}</th>
+              <th />
             </tr>
           </thead>
           <tbody>
             {staff.map((s) => (
-              <tr key={s.id} className={s.disabled ? 'muted' : undefined}>
-                <td>{s.displayName}</td>
+              <tr key={s.id} className={s.disabled ? 'muted' : undefined} data-testid={`staff-${s.id}`}>
+                <td>
+                  {s.displayName}
+                  {s.disabled && ` (${t('accountDisabled')})`}
+                </td>
                 <td>{s.email}</td>
                 <td>{s.employeeCode ?? ''}</td>
                 <td>{s.groupName}</td>
                 <td>{s.storeIds.map(storeName).join(', ')}</td>
+                <td>
+                  <button type="button" onClick={() => setEditing(s)} data-testid={`edit-staff-${s.id}`}>
+                    {t('edit')}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-        <h2>{t('groups')}</h2>
+        <div className="page-head">
+          <h2>{t('groups')}</h2>
+          <button type="button" onClick={() => setEditingGroup('new')} data-testid="new-group">
+            {t('newGroup')}
+          </button>
+        </div>
         <table className="list" data-testid="group-list">
           <tbody>
             {groups.map((g) => (
-              <tr key={g.id}>
+              <tr key={g.id} data-testid={`group-${g.id}`}>
                 <th>{g.name}</th>
-                <td className="policies">{g.policies.join(' ')}</td>
+                <td className="policies">{g.policies.map((p) => policyLabel(p, t)).join('・')}</td>
+                <td>
+                  {g.builtin === null && (
+                    <button
+                      type="button"
+                      onClick={() => setEditingGroup(g)}
+                      data-testid={`edit-group-${g.id}`}
+                    >
+                      {t('edit')}
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {editing && (
+        <StaffEditDialog
+          key={editing.id}
+          account={editing}
+          groups={groups}
+          stores={stores}
+          onClose={() => setEditing(null)}
+          onSaved={(a, message) => {
+            setEditing(a);
+            setNotice(message);
+            void load();
+          }}
+        />
+      )}
+      {editingGroup && (
+        <GroupEditDialog
+          group={editingGroup === 'new' ? null : editingGroup}
+          onClose={() => setEditingGroup(null)}
+          onSaved={(_, message) => {
+            setEditingGroup(null);
+            setNotice(message);
+            void load();
+          }}
+        />
+      )}
       <form className="card stack" onSubmit={create} data-testid="staff-form">
         <h2>{t('newStaff')}</h2>
         <label>

@@ -5,11 +5,12 @@ import { describeError } from '../errors.ts';
 import { formatYen, useI18n } from '../i18n.tsx';
 import type { Item, Me, Page, StoreSummary, TransactionRow } from '../types.ts';
 import { DailyReports, Staff, StoreSettingsForm } from './Admin.tsx';
+import { StockSlips } from './Slips.tsx';
 import { LedgerDialog, StockCount, StockDocumentForm, type NamedProduct } from './Stock.tsx';
 
 /**
  * Admin mode: a store's items with stock, prices and each product's ledger; stocking, loss and
- * stock counts; transactions with a CSV download; daily reports; staff and groups; store settings.
+ * stock counts; the list of slips (cancel, reverse); transactions with a CSV download; daily reports; staff and groups; store settings.
  * A tab shows only when the account holds the permission its API asks for.
  */
 export function BackOffice({ me, stores }: { me: Me; stores: StoreSummary[] }) {
@@ -23,6 +24,7 @@ export function BackOffice({ me, stores }: { me: Me; stores: StoreSummary[] }) {
       ['stocking', 'stockingTab', 'stock.stocking'],
       ['loss', 'lossTab', 'stock.edit'],
       ['count', 'countTab', 'stock.adjust'],
+      ['slips', 'slipsTab', 'stock.view'],
       ['transactions', 'transactionsTab', 'transactions.view'],
       ['daily', 'dailyTab', 'reports.view'],
       ['staff', 'staffTab', 'staff.manage'],
@@ -63,6 +65,9 @@ export function BackOffice({ me, stores }: { me: Me; stores: StoreSummary[] }) {
         <StockDocumentForm key={`l${storeId}`} storeId={storeId} kind="loss" />
       )}
       {storeId !== null && tab === 'count' && <StockCount key={storeId} storeId={storeId} />}
+      {storeId !== null && tab === 'slips' && (
+        <StockSlips key={storeId} storeId={storeId} canStock={policies.has('stock.stocking')} />
+      )}
       {storeId !== null && tab === 'transactions' && <Transactions key={storeId} storeId={storeId} />}
       {storeId !== null && tab === 'daily' && <DailyReports key={storeId} storeId={storeId} />}
       {tab === 'staff' && <Staff stores={stores} />}
