@@ -101,9 +101,18 @@ describe.skipIf(!testDialects().includes('mysql'))('npm run stack (MariaDB, Redi
       const handle = openDatabase(database.url);
       let pids: { name: string; pid: number }[] = [];
       try {
-        await expect
-          .poll(() => output, { timeout: 480_000, interval: 500 })
-          .toContain('stack running; Ctrl-C stops everything');
+        let stackExit: number | string | null = null;
+        void exited.then((code) => (stackExit = code));
+        // A stack that dies while starting fails the test at once, with what it printed.
+        for (
+          const deadline = Date.now() + 480_000;
+          !output.includes('stack running; Ctrl-C stops everything');
+        ) {
+          if (stackExit !== null) throw new Error(`the stack exited (${stackExit}):\n${output.slice(-4000)}`);
+          if (Date.now() > deadline)
+            throw new Error(`the stack did not start in 8 minutes:\n${output.slice(-4000)}`);
+          await new Promise((r) => setTimeout(r, 500));
+        }
         expect(output).toContain(`bus sqs (http://127.0.0.1:${sqsPort})`);
         expect(output).toMatch(
           /SNS\/SQS emulator \(fauxqs\).*7 queues with DLQs.*named by Copilot \(pos-stack-…\)/,
