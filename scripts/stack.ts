@@ -8,7 +8,8 @@
 // (default redis://127.0.0.1:6379), POS_PORT (3000), EC_PORT (3001), STACK_HEALTH_PORT_BASE (3100),
 // STACK_SQS_PORT (4566, the emulator). Resources get Copilot's names (application pos, environment
 // stack) and each process what Copilot injects; `--names regi` uses BUS_RESOURCE_PREFIX names.
-// `--bus sql` runs on the `sql` bus instead (no emulator).
+// `--bus sql` runs on the `sql` bus instead (no emulator). STACK_READY_TIMEOUT_MS (120000) bounds how long
+// the services may take to become ready, and the jobs to wait for the seed's events to settle.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,7 @@ let sqs: StackSqsBus | undefined =
     : undefined;
 const databaseUrl = process.env.STACK_DATABASE_URL || 'mysql://root@127.0.0.1:3306/regi_stack';
 const valkeyUrl = process.env.STACK_VALKEY_URL ?? 'redis://127.0.0.1:6379';
+const readyTimeoutMs = Number(process.env.STACK_READY_TIMEOUT_MS || 120_000);
 const shutdownMs = Number(process.env.SHUTDOWN_TIMEOUT_MS || 8000) + 2000;
 
 const planOptions = {
@@ -216,12 +218,12 @@ async function main() {
       }
     });
   }
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + readyTimeoutMs;
   await Promise.all(services.map((p) => waitReady(p, deadline)));
   out(`${services.length} service(s) ready: ${services.map((p) => `${p.name} ${p.readyUrl}`).join(', ')}`);
   // The seed's events are still on their way: let them settle, so the jobs see a quiet system.
   out(
-    (await settle(Date.now() + 120_000))
+    (await settle(Date.now() + readyTimeoutMs))
       ? 'events settled (outbox sent, queues empty)'
       : 'events still flowing after 120 s; running the jobs anyway',
   );

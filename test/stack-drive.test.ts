@@ -83,6 +83,8 @@ describe.skipIf(!testDialects().includes('mysql'))('npm run stack (MariaDB, Redi
           EC_PORT: String(ecPort),
           STACK_HEALTH_PORT_BASE: String(healthBase),
           STACK_SQS_PORT: String(sqsPort),
+          // Started at low priority on a shared 2-core machine: give the services time to start.
+          STACK_READY_TIMEOUT_MS: '400000',
           LOG_LEVEL: 'warn',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
