@@ -6,7 +6,7 @@ import { withTransaction, type Tx } from '../../platform/db/transaction.ts';
 import { recordAudit, type StoreContext } from '../tenancy/index.ts';
 import { movementColumns, recordCashMovement, toMovement, type CashMovement } from './ledger.ts';
 import { lockRegister, registerOf } from './locks.ts';
-import type { Outcome } from './settlements.ts';
+import type { Outcome } from '../../kernel/outcome.ts';
 
 export interface CashMoveInput {
   /** 入金 (in: change from the safe) or 出金 (out: to the bank, a supplier paid in cash...). */

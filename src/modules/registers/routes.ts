@@ -1,13 +1,14 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../../kernel/time.ts';
+import { idempotencyHeaders, idempotencyKeyOf, sendOutcome } from '../../platform/http/idempotency.ts';
 import { storeContext } from '../tenancy/index.ts';
 import { denominations } from './cash-count.ts';
 import { moveCash } from './cash-moves.ts';
 import { renderSettlementHtml, renderSettlementText } from './document.ts';
 import { listMovements, listSettlements, registerState, settlementOf } from './queries.ts';
-import { closeRegister, middleCheck, openRegister, type Outcome } from './settlements.ts';
+import { closeRegister, middleCheck, openRegister } from './settlements.ts';
 import { registerOf } from './locks.ts';
 
 const tags = ['registers'];
@@ -31,31 +32,6 @@ const cashMoveBody = z
     reason: z.string().trim().min(1).max(200),
   })
   .strict();
-const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe('Retrying with the same key returns the first result instead of acting twice'),
-});
-
-const keyOf = (request: FastifyRequest) => {
-  const k = request.headers['idempotency-key'];
-  return typeof k === 'string' && k ? k : null;
-};
-
-/** 201 for a new record, 200 with `Idempotency-Replayed: true` for a retry of one. */
-function send<T>(
-  reply: { status(n: number): { header(k: string, v: string): { send(b: T): unknown } } },
-  o: Outcome<T>,
-) {
-  return reply
-    .status(o.replayed ? 200 : 201)
-    .header('idempotency-replayed', String(o.replayed))
-    .send(o.value);
-}
-
 /**
  * Register open / check / close, cash in and out, the cash ledger and printable checks, under
  * `/api/v1/stores/:storeId/registers/...`. Day-to-day actions need `registers.open_close` or
@@ -93,13 +69,13 @@ export function registersRoutes(opts: { clock?: Clock } = {}): FastifyPluginAsyn
         },
       },
       async (request, reply) =>
-        send(
+        sendOutcome(
           reply,
           await openRegister(
             db,
             storeContext(request),
             request.params.registerId,
-            { count: request.body.count, idempotencyKey: keyOf(request) },
+            { count: request.body.count, idempotencyKey: idempotencyKeyOf(request) },
             clock.now(),
           ),
         ),
@@ -118,13 +94,13 @@ export function registersRoutes(opts: { clock?: Clock } = {}): FastifyPluginAsyn
         },
       },
       async (request, reply) =>
-        send(
+        sendOutcome(
           reply,
           await middleCheck(
             db,
             storeContext(request),
             request.params.registerId,
-            { count: request.body.count, idempotencyKey: keyOf(request) },
+            { count: request.body.count, idempotencyKey: idempotencyKeyOf(request) },
             clock.now(),
           ),
         ),
@@ -143,13 +119,13 @@ export function registersRoutes(opts: { clock?: Clock } = {}): FastifyPluginAsyn
         },
       },
       async (request, reply) =>
-        send(
+        sendOutcome(
           reply,
           await closeRegister(
             db,
             storeContext(request),
             request.params.registerId,
-            { ...request.body, idempotencyKey: keyOf(request) },
+            { ...request.body, idempotencyKey: idempotencyKeyOf(request) },
             clock.now(),
           ),
         ),
@@ -168,11 +144,11 @@ export function registersRoutes(opts: { clock?: Clock } = {}): FastifyPluginAsyn
         },
       },
       async (request, reply) =>
-        send(
+        sendOutcome(
           reply,
           await moveCash(db, storeContext(request), request.params.registerId, {
             ...request.body,
-            idempotencyKey: keyOf(request),
+            idempotencyKey: idempotencyKeyOf(request),
           }),
         ),
     );

@@ -41,8 +41,6 @@ export interface SettlementView {
   createdAt: string;
 }
 
-export type { Outcome } from '../../kernel/outcome.ts';
-
 function checkedCount(count: Record<string, unknown>): CashCount {
   const problems = validateCount(count);
   if (problems.length)

@@ -1,10 +1,10 @@
 import { calendarDate } from '../../kernel/time.ts';
 import { stringify } from 'csv-stringify/sync';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../kernel/errors.ts';
-import type { Outcome } from '../../kernel/outcome.ts';
+import { idempotencyHeaders, idempotencyKeyOf, sendOutcome } from '../../platform/http/idempotency.ts';
 import { storeContext } from '../tenancy/index.ts';
 import { checkout, completeSale, createDraft, replaceCart, returnSale, setCartStatus } from './commands.ts';
 import {
@@ -69,24 +69,6 @@ const payFields = {
   receiptEmail: z.email().max(254).nullish().describe('Send the receipt by e-mail'),
   registerId: id.optional().describe("Defaults to the sales-mode session's register"),
 };
-const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe('Retrying with the same key returns the first result instead of acting twice'),
-});
-const keyOf = (request: FastifyRequest) => {
-  const k = request.headers['idempotency-key'];
-  return typeof k === 'string' && k ? k : null;
-};
-const replayed = <T>(reply: FastifyReply, o: Outcome<T>, created: number) =>
-  reply
-    .status(o.replayed ? 200 : created)
-    .header('idempotency-replayed', String(o.replayed))
-    .send(o.value);
-
 const transactionQuery = z.object({
   from: z.iso.date().optional().describe('First business day (YYYY-MM-DD)'),
   to: z.iso.date().optional().describe('Last business day (YYYY-MM-DD)'),
@@ -237,11 +219,11 @@ export const salesRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) =>
-      replayed(
+      sendOutcome(
         reply,
         await completeSale(db, storeContext(request), request.params.saleId, {
           ...request.body,
-          idempotencyKey: keyOf(request),
+          idempotencyKey: idempotencyKeyOf(request),
         }),
         200,
       ),
@@ -261,12 +243,12 @@ export const salesRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const { lines, cartDiscount, ...pay } = request.body;
-      return replayed(
+      return sendOutcome(
         reply,
         await checkout(db, storeContext(request), {
           ...pay,
           cart: { lines, cartDiscount },
-          idempotencyKey: keyOf(request),
+          idempotencyKey: idempotencyKeyOf(request),
         }),
         201,
       );
@@ -286,11 +268,11 @@ export const salesRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) =>
-      replayed(
+      sendOutcome(
         reply,
         await returnSale(db, storeContext(request), request.params.saleId, {
           ...request.body,
-          idempotencyKey: keyOf(request),
+          idempotencyKey: idempotencyKeyOf(request),
         }),
         201,
       ),
