@@ -26,6 +26,30 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the JSON maps Copilot or an operator put in one variable', () => {
+    const c = loadConfig({
+      COPILOT_SNS_TOPIC_ARNS: '{"sales": "arn:aws:sns:ap-northeast-1:1:pos-sales.fifo"}',
+      BUS_QUEUE_URLS: ' ',
+    });
+    expect(c.COPILOT_SNS_TOPIC_ARNS).toEqual({ sales: 'arn:aws:sns:ap-northeast-1:1:pos-sales.fifo' });
+    expect(c.BUS_QUEUE_URLS).toBeUndefined();
+    for (const [name, value] of [
+      ['BUS_QUEUE_URLS', '{"worker-item": "not a url"}'],
+      ['BUS_QUEUE_URLS', '[not json'],
+      ['COPILOT_SNS_TOPIC_ARNS', '["an array"]'],
+    ] as const) {
+      const error = (() => {
+        try {
+          loadConfig({ [name]: value });
+        } catch (e) {
+          return e as ConfigError;
+        }
+      })();
+      expect(error?.variable).toBe(name);
+      expect(error?.message).toContain('must be a JSON object of');
+    }
+  });
+
   it.each([
     ['POS_PORT', 'abc'],
     ['EC_PORT', '70000'],

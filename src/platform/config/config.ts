@@ -7,6 +7,22 @@ import { z } from 'zod';
  * drift from the code.
  */
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+/** An optional JSON object of string keys to `value`s (maps Copilot or an operator puts in one variable). */
+const optionalJsonMap = (value: z.ZodType<string>, what: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return undefined;
+      try {
+        return z.record(z.string(), value).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be a JSON object of ${what}` });
+        return z.NEVER;
+      }
+    });
+
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -99,19 +115,7 @@ export const configVariables = {
     doc: 'Prefix of topic and queue names created by `regi bus provision` and resolved when Copilot injects none and `COPILOT_APPLICATION_NAME`/`COPILOT_ENVIRONMENT_NAME` are unset.',
   },
   COPILOT_SNS_TOPIC_ARNS: {
-    schema: z
-      .string()
-      .trim()
-      .optional()
-      .transform((v, ctx) => {
-        if (!v) return undefined;
-        try {
-          return z.record(z.string(), z.string()).parse(JSON.parse(v));
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'must be a JSON object of topic name → ARN' });
-          return z.NEVER;
-        }
-      }),
+    schema: optionalJsonMap(z.string(), 'topic name → ARN'),
     doc: 'Injected by Copilot into the publisher: JSON map topic name → SNS topic ARN.',
   },
   COPILOT_QUEUE_URI: {
@@ -127,19 +131,7 @@ export const configVariables = {
     doc: 'Injected by Copilot into every service and job (`staging`, `production`...): see `COPILOT_APPLICATION_NAME`. Also the `Environment` dimension of the metrics.',
   },
   BUS_QUEUE_URLS: {
-    schema: z
-      .string()
-      .trim()
-      .optional()
-      .transform((v, ctx) => {
-        if (!v) return undefined;
-        try {
-          return z.record(z.string(), z.url()).parse(JSON.parse(v));
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'must be a JSON object of worker name → SQS queue URL' });
-          return z.NEVER;
-        }
-      }),
+    schema: optionalJsonMap(z.url(), 'worker name → SQS queue URL'),
     doc: 'JSON map worker → SQS queue URL (`{"worker-item": "https://sqs…"}`), for queues named neither by `BUS_RESOURCE_PREFIX` nor by Copilot; wins over both. A worker\'s own `COPILOT_QUEUE_URI` wins over this.',
   },
   BUS_SQL_POLL_MS: {
