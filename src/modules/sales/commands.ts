@@ -29,9 +29,10 @@ import {
   SaleNotOpenError,
 } from './errors.ts';
 import { saleCompleted, saleReturned } from './events.ts';
-import { providerFor, type ProviderPayment } from './payment-providers.ts';
+import { providerFor } from './payment-providers.ts';
 import { planPayment, PaymentRejected, type PaymentInput, type PaymentPlan } from './payment-rules.ts';
 import { readSale, type SaleView } from './queries.ts';
+import type { PaymentMethod } from './receipt.ts';
 import type { SaleKind } from './tables.ts';
 import './tables.ts';
 
@@ -296,6 +297,59 @@ async function moveLines(
 }
 
 /**
+ * Records the payments of a sale ('in') or the refunds of a return ('out', stored negative): each
+ * non-cash one confirmed by its provider, the cash part through the drawer's ledger. Returns the
+ * signed payments, as the events carry them.
+ */
+async function takePayments(
+  tx: Tx,
+  ctx: StoreContext,
+  register: OpenRegister,
+  saleId: number,
+  direction: 'in' | 'out',
+  payments: { method: PaymentMethod; amount: number; reference: string | null }[],
+) {
+  const at = now();
+  const sign = direction === 'in' ? 1 : -1;
+  const rows = [];
+  for (const p of payments) {
+    let reference: string | null = null;
+    if (p.method !== 'cash') {
+      const provider = providerFor(p.method);
+      const charge = {
+        storeId: ctx.storeId,
+        saleId,
+        method: p.method,
+        amount: p.amount,
+        reference: p.reference,
+      };
+      ({ reference } = await (direction === 'in' ? provider.confirm(charge) : provider.refund(charge)));
+    }
+    rows.push({
+      sale_id: saleId,
+      store_id: ctx.storeId,
+      register_id: register.registerId,
+      method: p.method,
+      amount: sign * p.amount,
+      reference,
+      business_date: register.businessDate,
+      occurred_at: at,
+    });
+  }
+  await tx.insertInto('sale_payment').values(rows).execute();
+  const cash = payments.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amount, 0);
+  if (cash > 0)
+    await recordCashMovement(tx, ctx, {
+      registerId: register.registerId,
+      kind: direction === 'in' ? 'sale' : 'sale_refund',
+      amount: sign * cash,
+      sourceKind: direction === 'in' ? 'sale' : 'return',
+      sourceId: saleId,
+    });
+  return rows.map((r) => ({ method: r.method, amount: r.amount }));
+}
+
+/**
  * Takes the money and the stock for a cart, inside the caller's transaction, which already holds
  * the register's lock: stock out through the ledger, the receipt number, payments, the cash into
  * the drawer, tax per rate, and `sales.completed` — all or nothing.
@@ -323,38 +377,17 @@ async function settle(
         .execute();
   const number = await nextNumber(tx, register.registerId);
   const at = now();
-  const rows = [];
-  for (const p of payment.payments) {
-    const { reference } =
-      p.method === 'cash'
-        ? { reference: null }
-        : await providerFor(p.method).confirm({
-            storeId: ctx.storeId,
-            saleId,
-            method: p.method,
-            amount: p.amount,
-            reference: input.payment.other?.reference ?? null,
-          });
-    rows.push({
-      sale_id: saleId,
-      store_id: ctx.storeId,
-      register_id: register.registerId,
-      method: p.method,
-      amount: p.amount,
-      reference,
-      business_date: register.businessDate,
-      occurred_at: at,
-    });
-  }
-  await tx.insertInto('sale_payment').values(rows).execute();
-  if (payment.cashIn > 0)
-    await recordCashMovement(tx, ctx, {
-      registerId: register.registerId,
-      kind: 'sale',
-      amount: payment.cashIn,
-      sourceKind: 'sale',
-      sourceId: saleId,
-    });
+  await takePayments(
+    tx,
+    ctx,
+    register,
+    saleId,
+    'in',
+    payment.payments.map((p) => ({
+      ...p,
+      reference: p.method === 'cash' ? null : (input.payment.other?.reference ?? null),
+    })),
+  );
   await insertTaxes(tx, ctx.storeId, saleId, cart);
   await tx
     .updateTable('sale')
@@ -527,40 +560,18 @@ export async function returnSale(
       // A return's lines carry the cost the units left with: the day's gross margin nets to zero.
       await insertLines(tx, returnId, ctx.storeId, cart, cart.costs);
       const number = await nextNumber(tx, registerId);
-      const refunds = payments.map((p) => ({ method: p.method, amount: -Number(p.amount) }));
-      const rows = [];
-      for (const [i, p] of refunds.entries()) {
-        const { reference } =
-          p.method === 'cash'
-            ? { reference: null }
-            : await providerFor(p.method as ProviderPayment['method']).refund({
-                storeId: ctx.storeId,
-                saleId: returnId,
-                method: p.method as ProviderPayment['method'],
-                amount: -p.amount,
-                reference: payments[i]!.reference,
-              });
-        rows.push({
-          sale_id: returnId,
-          store_id: ctx.storeId,
-          register_id: registerId,
-          method: p.method,
-          amount: p.amount,
-          reference,
-          business_date: register.businessDate,
-          occurred_at: at,
-        });
-      }
-      await tx.insertInto('sale_payment').values(rows).execute();
-      const cashBack = refunds.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amount, 0);
-      if (cashBack < 0)
-        await recordCashMovement(tx, ctx, {
-          registerId,
-          kind: 'sale_refund',
-          amount: cashBack,
-          sourceKind: 'return',
-          sourceId: returnId,
-        });
+      const refunds = await takePayments(
+        tx,
+        ctx,
+        register,
+        returnId,
+        'out',
+        payments.map((p) => ({
+          method: p.method as PaymentMethod,
+          amount: Number(p.amount),
+          reference: p.reference,
+        })),
+      );
       await insertTaxes(tx, ctx.storeId, returnId, cart);
       await tx
         .updateTable('sale')

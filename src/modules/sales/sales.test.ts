@@ -361,6 +361,7 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
     const clerk = await clerkOn(shop, shop.primary);
     await openRegister(clerk, shop, shop.primary);
     const seen: ProviderPayment[] = [];
+    const refunded: ProviderPayment[] = [];
     usePaymentProvider('emoney', {
       name: 'test-terminal',
       confirm: async (p) => {
@@ -368,7 +369,10 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
         if (p.amount > 2000) throw new PaymentDeclinedError(p.method, 'insufficient balance');
         return { reference: `T-${p.saleId}` };
       },
-      refund: async () => ({ reference: null }),
+      refund: async (p) => {
+        refunded.push(p);
+        return { reference: `R-${p.reference}` };
+      },
     });
     try {
       const line = { productId: shop.products.cardA, quantity: 2 };
@@ -390,6 +394,18 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
       });
       expect(seen.map((p) => p.amount)).toEqual([3960, 1960]);
       expect(await stockOf(shop.products.cardA)).toBe(98);
+      // The return refunds each method through its provider, with the charge's reference.
+      const back = await owner.post(`${shop.base}/sales/${split.json().id}/return`, {
+        reason: 'test',
+        registerId: shop.primary,
+      });
+      expect(back.json().payments).toEqual([
+        { method: 'cash', amount: -2000, reference: null },
+        { method: 'emoney', amount: -1960, reference: `R-T-${split.json().id}` },
+      ]);
+      expect(refunded).toEqual([
+        expect.objectContaining({ method: 'emoney', amount: 1960, reference: `T-${split.json().id}` }),
+      ]);
     } finally {
       usePaymentProvider('emoney', null);
     }
