@@ -74,6 +74,12 @@ describe('regi CLI', () => {
     });
     expect(await daily.exited).toBe(0);
     expect(JSON.parse(daily.stdout().trim())).toMatchObject({ job: 'daily-calculate', failed: [] });
+    const backwards = spawnRegi(['job', 'daily-calculate', '--from', '2026-11-03', '--to', '2026-11-01'], {
+      REGI_DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+    });
+    expect(await backwards.exited).toBe(2);
+    expect(JSON.parse(backwards.stdout().trim())).toEqual({ error: '--from must not be after --to' });
   });
 
   it('starts all twelve workloads with `regi dev`, serves both apps and stops on SIGTERM', async () => {

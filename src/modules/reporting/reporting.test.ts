@@ -14,7 +14,9 @@ import { moveStock } from '../inventory/index.ts';
 import { closeRegister, openRegister } from '../registers/settlements.ts';
 import { checkout, createDraft, returnSale, type SaleView } from '../sales/index.ts';
 import type { StoreContext } from '../tenancy/index.ts';
-import { readStoredDay, runDailyCalculate } from './index.ts';
+import { readStoredDay, reportingRoutes, runDailyCalculate } from './index.ts';
+import { StaffClient, startPos, testPlatform } from '../../../test/support/pos.ts';
+import { DEMO_PASSWORD } from '../tenancy/seed.ts';
 
 const log = createLogger({ level: 'silent' });
 
@@ -161,6 +163,44 @@ describe.each(testDialects())('daily figures and the consistency job on %s', (di
     });
     expect(again).toMatchObject({ days: 1, changed: 0 });
     expect(await readStoredDay(t.db, ctx.storeId, businessDate)).toEqual(day);
+  });
+
+  it('serves the stored days to owners (JSON and CSV), not to clerks or another tenant, and refuses a bad range', async () => {
+    await runDailyCalculate(t.db, log, { date: businessDate, storeId: ctx.storeId, now: new Date() });
+    const app = await startPos(testPlatform(t.handle), { plugins: [reportingRoutes] });
+    try {
+      const owner = await new StaffClient(app).login('owner@dragon.example', DEMO_PASSWORD);
+      await owner.post('/api/v1/auth/session', { mode: 'admin' });
+      const base = `/api/v1/stores/${ctx.storeId}/reports`;
+      const days = (await owner.get(`${base}/daily?from=${businessDate}&to=${businessDate}`)).json().days;
+      expect(days).toHaveLength(1);
+      expect(days[0]).toMatchObject({ businessDate, salesCount: 24, returnsCount: 1, cashOverShort: -100 });
+      expect(days[0].netTakings).toBe(days[0].salesNet - days[0].returnsNet);
+      const csv = await owner.get(`${base}/daily.csv?from=${businessDate}&to=${businessDate}`);
+      expect(csv.body.split('\n')[0]).toMatch(/^businessDate,salesCount,/);
+      expect(csv.body.trim().split('\n')).toHaveLength(2);
+      const backwards = await owner.get(`${base}/daily?from=${businessDate}&to=2000-01-01`);
+      expect([backwards.statusCode, backwards.json().errors[0].field]).toEqual([400, 'to']);
+      const hoshi = await t.db
+        .selectFrom('store')
+        .select('id')
+        .where('code', '=', 'akihabara')
+        .executeTakeFirstOrThrow();
+      const other = await owner.get(
+        `/api/v1/stores/${hoshi.id}/reports/daily?from=${businessDate}&to=${businessDate}`,
+      );
+      expect(other.statusCode).toBe(404);
+      const clerk = await new StaffClient(app).login('clerk@dragon.example', DEMO_PASSWORD);
+      await clerk.post('/api/v1/auth/session', {
+        mode: 'sales',
+        storeId: ctx.storeId,
+        registerId: ctx.registerId,
+      });
+      const denied = await clerk.get(`${base}/daily?from=${businessDate}&to=${businessDate}`);
+      expect([denied.statusCode, denied.json().policy]).toEqual([403, 'reports.view']);
+    } finally {
+      await app.close();
+    }
   });
 
   it('finds a corrupted stock row, drawer balance, stale cart and drifted day, and --repair fixes each (audited)', async () => {
