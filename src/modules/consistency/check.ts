@@ -1,4 +1,6 @@
 import type { Bus } from '../../platform/bus/bus.ts';
+import type { Tx } from '../../platform/db/transaction.ts';
+import { recordAudit } from '../tenancy/audit.ts';
 import type { Db } from '../../platform/db/connect.ts';
 import type { Logger } from '../../platform/log/log.ts';
 
@@ -33,4 +35,18 @@ export interface ConsistencyCheck {
 
 export function defineCheck(c: ConsistencyCheck): ConsistencyCheck {
   return c;
+}
+
+/** Every repair is audited as the system's own act, in the repair's transaction. */
+export async function auditRepair(
+  tx: Tx,
+  tenant: { corporationId: number; storeId: number },
+  target: { type: string; id: number | string },
+  summary: string,
+): Promise<void> {
+  await recordAudit(
+    tx,
+    { ...tenant, accountId: null, actingStaffId: null },
+    { action: 'consistency.repair', targetType: target.type, targetId: target.id, summary },
+  );
 }

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import { withTransaction } from '../../platform/db/transaction.ts';
 import { readSettings } from '../catalog/settings.ts';
-import { defineCheck } from '../consistency/check.ts';
+import { auditRepair, defineCheck } from '../consistency/check.ts';
 import { ecStockOf } from './rules.ts';
-import { recordAudit } from '../tenancy/audit.ts';
 import './tables.ts';
 import '../catalog/tables.ts';
 
@@ -64,15 +63,11 @@ export const stockLedgerCheck = defineCheck({
           })
           .where('id', '=', f.productId as number)
           .execute();
-        await recordAudit(
+        await auditRepair(
           tx,
-          { corporationId: f.corporationId!, storeId: f.storeId!, accountId: null, actingStaffId: null },
-          {
-            action: 'consistency.repair',
-            targetType: 'product',
-            targetId: f.productId as number,
-            summary: `Stock ${f.stock as number} restored to its ledger sum ${f.ledgerSum as number}`,
-          },
+          { corporationId: f.corporationId!, storeId: f.storeId! },
+          { type: 'product', id: f.productId as number },
+          `Stock ${f.stock as number} restored to its ledger sum ${f.ledgerSum as number}`,
         );
         fixed++;
       });

@@ -1,8 +1,7 @@
-import { defineCheck } from '../consistency/check.ts';
+import { auditRepair, defineCheck } from '../consistency/check.ts';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/connect.ts';
 import { withTransaction } from '../../platform/db/transaction.ts';
-import { recordAudit } from '../tenancy/audit.ts';
 import './tables.ts';
 
 export interface CashMismatch {
@@ -104,15 +103,11 @@ export const cashLedgerCheck = defineCheck({
           .where('balance', '=', Number(before.balance))
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) !== 1 || Number(before.balance) === Number(sum.total)) return;
-        await recordAudit(
+        await auditRepair(
           tx,
-          { corporationId: f.corporationId!, storeId: f.storeId!, accountId: null, actingStaffId: null },
-          {
-            action: 'consistency.repair',
-            targetType: 'register',
-            targetId: registerId,
-            summary: `Drawer balance ${Number(before.balance)} restored to its cash ledger sum ${Number(sum.total)}`,
-          },
+          { corporationId: f.corporationId!, storeId: f.storeId! },
+          { type: 'register', id: registerId },
+          `Drawer balance ${Number(before.balance)} restored to its cash ledger sum ${Number(sum.total)}`,
         );
         fixed++;
       });

@@ -1,7 +1,6 @@
 import { addDays, toDbTime, calendarDate } from '../../kernel/time.ts';
 import { withTransaction } from '../../platform/db/transaction.ts';
-import { defineCheck } from '../consistency/check.ts';
-import { recordAudit } from '../tenancy/index.ts';
+import { auditRepair, defineCheck } from '../consistency/check.ts';
 import { computeDay, fingerprint, readStoredDay, writeDay } from './daily.ts';
 import './tables.ts';
 
@@ -63,15 +62,11 @@ export const dailyDriftCheck = defineCheck({
       };
       await writeDay(db, await computeDay(db, day), now);
       await withTransaction(db, (tx) =>
-        recordAudit(
+        auditRepair(
           tx,
-          { corporationId: day.corporationId, storeId: day.storeId, accountId: null, actingStaffId: null },
-          {
-            action: 'consistency.repair',
-            targetType: 'daily_summary',
-            targetId: day.businessDate,
-            summary: `Recomputed the figures of ${day.businessDate} (net ${f.storedNet as number} → ${f.recomputedNet as number}) at ${toDbTime(now)}`,
-          },
+          { corporationId: day.corporationId, storeId: day.storeId },
+          { type: 'daily_summary', id: day.businessDate },
+          `Recomputed the figures of ${day.businessDate} (net ${f.storedNet as number} → ${f.recomputedNet as number}) at ${toDbTime(now)}`,
         ),
       );
       fixed++;

@@ -1,7 +1,6 @@
 import { toDbTime } from '../../kernel/time.ts';
 import { withTransaction } from '../../platform/db/transaction.ts';
-import { defineCheck } from '../consistency/check.ts';
-import { recordAudit } from '../tenancy/index.ts';
+import { auditRepair, defineCheck } from '../consistency/check.ts';
 import './tables.ts';
 
 /** A cart untouched this long is abandoned (a clerk who walked away, a browser that crashed). */
@@ -48,15 +47,11 @@ export const staleCartsCheck = defineCheck({
           .where('updated_at', '=', f.updatedAt as string)
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) !== 1) return;
-        await recordAudit(
+        await auditRepair(
           tx,
-          { corporationId: f.corporationId!, storeId: f.storeId!, accountId: null, actingStaffId: null },
-          {
-            action: 'consistency.repair',
-            targetType: 'sale',
-            targetId: f.saleId as number,
-            summary: `Cancelled a ${f.status as string} cart untouched since ${f.updatedAt as string}`,
-          },
+          { corporationId: f.corporationId!, storeId: f.storeId! },
+          { type: 'sale', id: f.saleId as number },
+          `Cancelled a ${f.status as string} cart untouched since ${f.updatedAt as string}`,
         );
         fixed++;
       });
