@@ -1,5 +1,4 @@
 import { addDays, toDbTime, calendarDate } from '../../kernel/time.ts';
-import { withTransaction } from '../../platform/db/transaction.ts';
 import { auditRepair, defineCheck } from '../consistency/check.ts';
 import { computeDay, fingerprint, readStoredDay, writeDay } from './daily.ts';
 import './tables.ts';
@@ -60,8 +59,7 @@ export const dailyDriftCheck = defineCheck({
         timeZone: f.timeZone as string,
         businessDate: f.businessDate as string,
       };
-      await writeDay(db, await computeDay(db, day), now);
-      await withTransaction(db, (tx) =>
+      await writeDay(db, await computeDay(db, day), now, (tx) =>
         auditRepair(
           tx,
           { corporationId: day.corporationId, storeId: day.storeId },

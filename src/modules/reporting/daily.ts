@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { startOfDayIn, addDays, toDbTime } from '../../kernel/time.ts';
 import type { Db } from '../../platform/db/connect.ts';
-import { withTransaction } from '../../platform/db/transaction.ts';
+import { withTransaction, type Tx } from '../../platform/db/transaction.ts';
 import type { DailyByGroupTable, DailyByMethodTable, DailyByRateTable, DailySummaryTable } from './tables.ts';
 import './tables.ts';
 import '../sales/tables.ts';
@@ -203,8 +203,16 @@ async function stockAtDayEnd(db: Db, day: StoreDay) {
   return { stock_units: units, stock_at_cost: atCost, stock_at_price: atPrice };
 }
 
-/** Replaces the stored day with these figures in one short transaction; true when anything changed. */
-export async function writeDay(db: Db, f: DayFigures, now: Date): Promise<boolean> {
+/**
+ * Replaces the stored day with these figures in one short transaction (with `also`, e.g. the audit
+ * entry of a repair, in the same one); true when anything changed.
+ */
+export async function writeDay(
+  db: Db,
+  f: DayFigures,
+  now: Date,
+  also?: (tx: Tx) => Promise<void>,
+): Promise<boolean> {
   const before = await readStoredDay(db, f.summary.store_id, f.summary.business_date);
   const changed = !before || fingerprint(before) !== fingerprint(f);
   await withTransaction(db, async (tx) => {
@@ -227,6 +235,7 @@ export async function writeDay(db: Db, f: DayFigures, now: Date): Promise<boolea
     if (f.byRate.length) await tx.insertInto('daily_by_rate').values(f.byRate).execute();
     if (f.byMethod.length) await tx.insertInto('daily_by_method').values(f.byMethod).execute();
     if (f.byGroup.length) await tx.insertInto('daily_by_group').values(f.byGroup).execute();
+    await also?.(tx);
   });
   return changed;
 }
