@@ -11,7 +11,7 @@ import {
   type ReceiptTotals,
   type TaxCategory,
 } from './tax.ts';
-import type { SaleTable } from './tables.ts';
+import type { SaleLineTable, SaleTable } from './tables.ts';
 import '../catalog/tables.ts';
 import '../tenancy/tables.ts';
 
@@ -239,20 +239,27 @@ export function saleTotalsRow(cart: PricedCart) {
   } as const;
 }
 
+type StoredSale = Pick<
+  Selectable<SaleTable>,
+  'id' | 'tax_mode' | 'tax_rounding' | 'cart_discount_kind' | 'cart_discount_value'
+>;
+
 /** The stored cart of a sale, as priced lines again (completion recomputes the totals from these). */
-export async function loadCart(
-  tx: Db,
-  sale: Pick<
-    Selectable<SaleTable>,
-    'id' | 'tax_mode' | 'tax_rounding' | 'cart_discount_kind' | 'cart_discount_value'
-  >,
-): Promise<PricedCart & { costs: (number | null)[] }> {
+export async function loadCart(tx: Db, sale: StoredSale): Promise<PricedCart & { costs: (number | null)[] }> {
   const rows = await tx
     .selectFrom('sale_line')
     .selectAll()
     .where('sale_id', '=', Number(sale.id))
     .orderBy('line_no')
     .execute();
+  return cartOf(sale, rows);
+}
+
+/** A stored sale and its line rows as a priced cart (pure). */
+export function cartOf(
+  sale: StoredSale,
+  rows: readonly Selectable<SaleLineTable>[],
+): PricedCart & { costs: (number | null)[] } {
   const discountOf = (kind: 'yen' | 'percent' | null, value: number | null): Discount | null =>
     kind === 'yen' ? { kind, value: Number(value) } : kind === 'percent' ? { kind, bp: Number(value) } : null;
   const lines: PricedLine[] = rows.map((r) => ({

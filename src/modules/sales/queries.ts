@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/connect.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import type { MethodTotal } from '../registers/index.ts';
-import { loadCart } from './cart.ts';
+import { cartOf } from './cart.ts';
 import { taxLabel, type TaxCategory } from './tax.ts';
 import type { SaleKind, SaleStatus } from './tables.ts';
 import './tables.ts';
@@ -126,7 +126,7 @@ export async function readSale(db: Db, storeId: number, saleId: number): Promise
           tax: Number(r.tax),
         }))
       : // An open cart's tax per rate, from its lines as completion will store it.
-        (await loadCart(db, s)).totals.rates
+        cartOf(s, lines).totals.rates
     )
       .sort((a, b) => order.indexOf(a.category) - order.indexOf(b.category))
       .map((r) => ({ ...r, label: taxLabel(r.category) })),
