@@ -354,6 +354,49 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
     const ok = (await sell(clerk, shop, { lines: [line], payment: { cashTendered: 2000 } })).json();
     const other = await newShop();
     expect((await owner.get(`${other.base}/sales/${ok.id}`)).statusCode).toBe(404);
+    for (const action of ['hold', 'resume', 'cancel'])
+      expect((await owner.post(`${other.base}/sales/${ok.id}/${action}`)).statusCode, action).toBe(404);
+    const put = await owner.request({
+      method: 'PUT',
+      url: `${other.base}/sales/${ok.id}/cart`,
+      payload: { lines: [] },
+    });
+    expect(put.statusCode).toBe(404);
+    const draft = (await clerk.post(`${shop.base}/sales`, {})).json();
+    expect((await owner.post(`${other.base}/sales/${draft.id}/cancel`)).statusCode).toBe(404);
+    expect((await owner.get(`${shop.base}/sales/${draft.id}`)).json().status).toBe('draft');
+  });
+
+  it('refuses a cash refund the drawer cannot pay, and changes nothing', async () => {
+    const shop = await newShop();
+    const clerk = await clerkOn(shop, shop.primary);
+    await openRegister(clerk, shop, shop.primary);
+    const sale = (
+      await sell(clerk, shop, {
+        lines: [{ productId: shop.products.cardA, quantity: 1 }],
+        payment: { cashTendered: 2000 },
+      })
+    ).json() as SaleView;
+    // The drawer goes to the bank, leaving less than the refund.
+    const out = await clerk.post(`${shop.base}/registers/${shop.primary}/cash-movements`, {
+      direction: 'out',
+      amount: 11_000,
+      reason: 'bank',
+    });
+    expect(out.statusCode).toBe(201);
+    const refused = await owner.post(`${shop.base}/sales/${sale.id}/return`, {
+      reason: 'test',
+      registerId: shop.primary,
+    });
+    expect([refused.statusCode, refused.json().code]).toEqual([409, 'insufficient_cash']);
+    expect((await owner.get(`${shop.base}/sales/${sale.id}`)).json().returnedBySaleId).toBeNull();
+    expect(await stockOf(shop.products.cardA)).toBe(99);
+    const returns = await t.db
+      .selectFrom('sale')
+      .select('id')
+      .where('return_of_sale_id', '=', sale.id)
+      .execute();
+    expect(returns).toHaveLength(0);
   });
 
   it('rolls the whole sale back when a payment provider declines, and records what an accepting one confirms', async () => {
