@@ -16,6 +16,8 @@ const transactionData = z.object({
   items: z.number().int(),
   payments: z.array(z.object({ method: z.string(), amount: yen })),
   returnOfSaleId: id.nullable(),
+  /** The customer the sale was made to, when one was attached (worker-transaction keeps their stats). */
+  customerId: id.nullable().default(null),
   receiptRequested: z.boolean(),
 });
 
