@@ -2,11 +2,13 @@ import './tables.ts';
 import { ecStock, lowStockNotice, priceHistory } from './handlers.ts';
 
 /**
- * What other modules use from inventory. `moveStock(tx, ctx, move)` is the ONE way stock changes:
- * call it inside your own transaction (sales, returns, buy-ins, EC orders...).
+ * What other modules use from inventory. `moveStock(tx, ctx, move)` — or `moveStocks` for the lines
+ * of one sale or document — is the ONE way stock changes: call it inside your own transaction
+ * (sales, returns, buy-ins, EC orders...).
  */
 export {
   moveStock,
+  moveStocks,
   OutOfStockError,
   type StockContext,
   type StockMove,

@@ -11,8 +11,9 @@ import {
 } from '../../../test/support/catalog.ts';
 import { withTransaction } from '../../platform/db/transaction.ts';
 import { updateProduct } from '../catalog/commands.ts';
+import { writeSettings } from '../catalog/settings.ts';
 import type { CatalogScope } from '../catalog/products.ts';
-import { handlers, moveStock, type StockContext } from './index.ts';
+import { handlers, moveStock, moveStocks, type StockContext } from './index.ts';
 
 describe.each(testDialects())('stock ledger on %s', (dialect) => {
   const t = useTestDb(dialect);
@@ -155,6 +156,133 @@ describe.each(testDialects())('stock ledger on %s', (dialect) => {
       moveStock(tx, ctx, { productId: id, quantity: -3, source: { kind: 'sale', id: 1 } }),
     );
     expect(out.cost).toBe(100 + 100 + 160);
+  });
+
+  it('moves a sale of several lines all or nothing: one short line leaves every product as it was', async () => {
+    const [a, b, c] = [await newProduct(), await newProduct(), await newProduct()];
+    for (const id of [a, b, c]) await move(id, 2, 'stocking', 100);
+    const sale = (qb: number) =>
+      withTransaction(t.db, (tx) =>
+        moveStocks(
+          tx,
+          ctx,
+          [
+            [c, -1],
+            [a, -2],
+            [b, -qb],
+          ].map(([productId, quantity]) => ({
+            productId: productId!,
+            quantity: quantity!,
+            source: { kind: 'sale', id: 'S-batch' },
+            unitPrice: 500,
+          })),
+        ),
+      );
+    await expect(sale(3)).rejects.toMatchObject({
+      code: 'out_of_stock',
+      extra: { productId: b, requested: 3, available: 2 },
+    });
+    for (const id of [a, b, c]) expect([await stockOf(id), await ledgerSum(id)]).toEqual([2, 2]);
+
+    const moved = await sale(1);
+    // Index-aligned with the moves, each with its own ledger row and the cost of its units.
+    expect(moved.map((m) => [m.productId, m.stock, m.cost])).toEqual([
+      [c, 1, 100],
+      [a, 0, 200],
+      [b, 1, 100],
+    ]);
+    const rows = await t.db
+      .selectFrom('stock_ledger')
+      .select(['id', 'product_id', 'quantity', 'balance_after'])
+      .where('source_id', '=', 'S-batch')
+      .orderBy('id')
+      .execute();
+    expect(
+      rows.map((r) => [Number(r.id), Number(r.product_id), Number(r.quantity), Number(r.balance_after)]),
+    ).toEqual(moved.map((m, i) => [m.ledgerId, m.productId, [-1, -2, -1][i], m.stock]));
+    const events = await outboxEvents<{ ledgerId: number; stock: number }>(t.db, 'inventory.stock_changed');
+    for (const m of moved)
+      expect(events.find((e) => e.data.ledgerId === m.ledgerId)?.data.stock).toBe(m.stock);
+  });
+
+  it('applies the same product twice in one batch in the order given, costing each from the layers left', async () => {
+    const id = await newProduct();
+    await move(id, 1, 'stocking', 100);
+    await move(id, 2, 'stocking', 300);
+    const moved = await withTransaction(t.db, (tx) =>
+      moveStocks(tx, ctx, [
+        { productId: id, quantity: -2, source: { kind: 'sale', id: 'S-twice' } },
+        { productId: id, quantity: -1, source: { kind: 'sale', id: 'S-twice' } },
+      ]),
+    );
+    expect(moved.map((m) => [m.stock, m.cost])).toEqual([
+      [1, 400],
+      [0, 300],
+    ]);
+    expect([await stockOf(id), await ledgerSum(id)]).toEqual([0, 0]);
+    const layers = await t.db
+      .selectFrom('cost_layer')
+      .select(['quantity', 'total_cost'])
+      .where('product_id', '=', id)
+      .orderBy('id')
+      .execute();
+    expect(layers.map((l) => [Number(l.quantity), Number(l.total_cost)])).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+  });
+
+  it('keeps one layer at the running average when the store costs by average, within a batch too', async () => {
+    await withTransaction(t.db, (tx) => writeSettings(tx, store, { costMethod: 'average' }));
+    try {
+      const id = await newProduct();
+      await move(id, 2, 'stocking', 100);
+      await move(id, 2, 'stocking', 300);
+      const moved = await withTransaction(t.db, (tx) =>
+        moveStocks(tx, ctx, [
+          { productId: id, quantity: 2, source: { kind: 'adjustment', id: 'A-avg' }, unitCost: 500 },
+          { productId: id, quantity: -3, source: { kind: 'adjustment', id: 'A-avg' } },
+        ]),
+      );
+      // 4 units at 800 + 2 at 1,000 = 6 at 1,800; three of them cost 900.
+      expect(moved.map((m) => [m.stock, m.cost])).toEqual([
+        [6, 1000],
+        [3, 900],
+      ]);
+      const live = await t.db
+        .selectFrom('cost_layer')
+        .select(['id', 'quantity', 'total_cost'])
+        .where('product_id', '=', id)
+        .where('quantity', '>', 0)
+        .execute();
+      expect(live.map((l) => [Number(l.id), Number(l.quantity), Number(l.total_cost)])).toEqual([
+        [moved[0]!.costLayerId, 3, 900],
+      ]);
+    } finally {
+      await withTransaction(t.db, (tx) => writeSettings(tx, store, { costMethod: 'fifo' }));
+    }
+  });
+
+  it('lets many connections take overlapping products in opposite orders without losing or doubling a unit', async () => {
+    const ids = [await newProduct(), await newProduct(), await newProduct()];
+    for (const id of ids) await move(id, 100, 'stocking', 10);
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, n) =>
+        withTransaction(t.db, (tx) =>
+          moveStocks(
+            tx,
+            ctx,
+            (n % 2 ? [...ids].reverse() : ids).map((productId) => ({
+              productId,
+              quantity: -1,
+              source: { kind: 'sale', id: `S-par-${n}` },
+            })),
+          ),
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    for (const id of ids) expect([await stockOf(id), await ledgerSum(id)]).toEqual([88, 88]);
   });
 
   it('keeps EC stock at stock − reserve, never below zero, and raises low stock once when crossing', async () => {

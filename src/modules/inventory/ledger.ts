@@ -1,12 +1,14 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import { AppError, NotFoundError, ValidationError } from '../../kernel/errors.ts';
 import type { Yen } from '../../kernel/money.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
+import { dialectOf } from '../../platform/db/ddl.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import { readSettings } from '../catalog/settings.ts';
-import { addLayer, consumeLayers, type CostLayer } from './cost-layers.ts';
+import { addLayer, consumeLayers, type CostLayer, type CostMethod } from './cost-layers.ts';
 import { stockChanged } from './events.ts';
+import type { StockLedgerTable } from './tables.ts';
 import './tables.ts';
 
 /** Who moves stock: the tenant and store from the session, and the staff member acting (null: the system). */
@@ -58,17 +60,132 @@ export class OutOfStockError extends AppError {
 }
 
 /**
- * THE way stock changes (DESIGN.md §5), in the caller's transaction:
- *  1. a conditional atomic UPDATE (stock + q, only if the result stays ≥ 0 unless the product
- *     allows negative stock) — concurrent sellers of the last card cannot both succeed;
- *  2. cost layers (FIFO or average by the store setting) for the units in or out;
- *  3. a ledger row: signed quantity, balance after, source kind + id, staff, unit price, cost;
- *  4. an outbox `inventory.stock_changed` event with the absolute stock.
+ * THE way stock changes (DESIGN.md §5), in the caller's transaction. One movement; see moveStocks.
  * Throws OutOfStockError (409 out_of_stock) or NotFoundError (another store's product: 404).
  */
 export async function moveStock(tx: Tx, ctx: StockContext, move: StockMove): Promise<StockBalance> {
-  const q = move.quantity;
-  if (!Number.isSafeInteger(q) || q === 0)
+  return (await moveStocks(tx, ctx, [move]))[0]!;
+}
+
+/** A product as locked for a batch of movements, with its live cost layers; changed in memory. */
+interface LockedProduct {
+  id: number;
+  stock: number;
+  allowNegative: boolean;
+  itemId: number;
+  buyPrice: Yen;
+  layers: LayerState[];
+}
+
+/** A cost layer being changed: stored (id) or new (written once its arrival's ledger row exists). */
+interface LayerState extends CostLayer {
+  touched: boolean;
+  /** New layers: the index of the movement that created it. */
+  createdBy?: number;
+}
+
+/**
+ * Several movements of one source (a sale's lines, a document's lines) with a fixed number of
+ * statements, however many lines:
+ *  1. the products and their live cost layers are read with a row lock (MySQL: FOR UPDATE, in
+ *     product id order, so two batches cannot deadlock; SQLite: the writer lock the transaction
+ *     holds or takes on its first write — a stale read then fails as SQLITE_BUSY_SNAPSHOT and the
+ *     transaction is re-run);
+ *  2. each movement is checked and costed in memory (never below zero unless the product allows
+ *     negative stock; FIFO or average cost layers by the store setting) — nothing is written
+ *     unless every line can be served;
+ *  3. one UPDATE of the products' stock, one INSERT of the ledger rows (signed quantity, balance
+ *     after, source, staff, unit price, cost), one UPDATE of the cost layers touched;
+ *  4. an outbox `inventory.stock_changed` event per movement with the absolute stock.
+ * Returns the balances index-aligned with `moves`.
+ */
+export async function moveStocks(tx: Tx, ctx: StockContext, moves: StockMove[]): Promise<StockBalance[]> {
+  if (moves.length === 0) return [];
+  for (const m of moves) validate(m);
+  const locked = await lockProducts(
+    tx,
+    ctx.storeId,
+    moves.map((m) => m.productId),
+  );
+  const now = toDbTime(new Date());
+  let costMethod: CostMethod | undefined;
+  const planned: { move: StockMove; stock: number; cost: Yen; layer: LayerState | null }[] = [];
+  // In product order, so a product's movements apply in the order given.
+  const order = moves.map((m, i) => ({ m, i })).sort((a, b) => a.m.productId - b.m.productId || a.i - b.i);
+  for (const { m, i } of order) {
+    const p = locked.get(m.productId);
+    if (!p) throw new NotFoundError(`Product ${m.productId}`);
+    if (m.quantity < 0) {
+      if (!p.allowNegative && p.stock < -m.quantity)
+        throw new OutOfStockError(m.productId, -m.quantity, p.stock);
+      planned[i] = { move: m, stock: (p.stock += m.quantity), cost: takeFromLayers(p, m), layer: null };
+    } else {
+      costMethod ??= (await readSettings(tx, ctx.storeId)).costMethod;
+      const { cost, layer } = addToLayers(p, m, i, costMethod, now);
+      planned[i] = { move: m, stock: (p.stock += m.quantity), cost, layer };
+    }
+  }
+
+  const delta = new Map<number, number>();
+  for (const m of moves) delta.set(m.productId, (delta.get(m.productId) ?? 0) + m.quantity);
+  await tx
+    .updateTable('product')
+    .set({ stock: sql`stock + ${caseById([...delta])}` })
+    .where('store_id', '=', ctx.storeId)
+    .where('id', 'in', [...delta.keys()])
+    .execute();
+
+  const ledgerIds = await insertLedgerRows(
+    tx,
+    planned.map((x) => ({
+      corporation_id: ctx.corporationId,
+      store_id: ctx.storeId,
+      product_id: x.move.productId,
+      quantity: x.move.quantity,
+      balance_after: x.stock,
+      source_kind: x.move.source.kind,
+      source_id: String(x.move.source.id),
+      staff_id: ctx.staffId,
+      unit_price: x.move.unitPrice ?? null,
+      cost: x.cost,
+      occurred_at: now,
+    })),
+  );
+  const layerIds = await writeLayers(tx, ctx.storeId, locked, ledgerIds);
+
+  const balances: StockBalance[] = [];
+  for (const [i, x] of planned.entries()) {
+    const p = locked.get(x.move.productId)!;
+    await publish(
+      tx,
+      stockChanged.build({
+        corporationId: ctx.corporationId,
+        storeId: ctx.storeId,
+        key: `product:${p.id}`,
+        data: {
+          productId: p.id,
+          itemId: p.itemId,
+          ledgerId: ledgerIds[i]!,
+          quantity: x.move.quantity,
+          stock: x.stock,
+          sourceKind: x.move.source.kind,
+          sourceId: String(x.move.source.id),
+        },
+      }),
+    );
+    balances.push({
+      productId: p.id,
+      stock: x.stock,
+      ledgerId: ledgerIds[i]!,
+      costLayerId: x.layer ? (x.layer.id ?? layerIds.get(x.layer)!) : null,
+      cost: x.cost,
+    });
+  }
+  return balances;
+}
+
+function validate(move: StockMove) {
+  if (!Number.isSafeInteger(move.quantity) || move.quantity === 0)
     throw new ValidationError([
       { field: 'quantity', message: 'a whole number of units, not 0', code: 'invalid' },
     ]);
@@ -77,155 +194,180 @@ export async function moveStock(tx: Tx, ctx: StockContext, move: StockMove): Pro
     throw new ValidationError([
       { field: 'source', message: 'a source kind and id are required', code: 'invalid' },
     ]);
+}
 
-  let update = tx
-    .updateTable('product')
-    .set({ stock: sql`stock + ${q}` })
-    .where('id', '=', move.productId)
-    .where('store_id', '=', ctx.storeId);
-  if (q < 0) update = update.where((e) => e.or([e('allow_negative', '=', 1), e('stock', '>=', -q)]));
-  const res = await update.executeTakeFirst();
-  const product = await tx
-    .selectFrom('product')
-    .select(['stock', 'item_id', 'buy_price'])
-    .where('id', '=', move.productId)
-    .where('store_id', '=', ctx.storeId)
-    .executeTakeFirst();
-  if (!product) throw new NotFoundError(`Product ${move.productId}`);
-  if (Number(res.numUpdatedRows) !== 1) throw new OutOfStockError(move.productId, -q, Number(product.stock));
-  const stock = Number(product.stock);
-  const now = toDbTime(new Date());
+/** The products of this store (others are simply absent) with their live layers, row-locked. */
+async function lockProducts(tx: Tx, storeId: number, ids: number[]): Promise<Map<number, LockedProduct>> {
+  let q = tx
+    .selectFrom('product as p')
+    .leftJoin('cost_layer as l', (j) => j.onRef('l.product_id', '=', 'p.id').on('l.quantity', '>', 0))
+    .select([
+      'p.id',
+      'p.stock',
+      'p.allow_negative',
+      'p.item_id',
+      'p.buy_price',
+      'l.id as layer_id',
+      'l.quantity as layer_quantity',
+      'l.total_cost as layer_total_cost',
+      'l.arrived_at as layer_arrived_at',
+    ])
+    .where('p.store_id', '=', storeId)
+    .where('p.id', 'in', [...new Set(ids)])
+    .orderBy('p.id')
+    .orderBy('l.arrived_at')
+    .orderBy('l.id');
+  if (dialectOf(tx) === 'mysql') q = q.forUpdate();
+  const products = new Map<number, LockedProduct>();
+  for (const r of await q.execute()) {
+    const id = Number(r.id);
+    let p = products.get(id);
+    if (!p) {
+      p = {
+        id,
+        stock: Number(r.stock),
+        allowNegative: Number(r.allow_negative) === 1,
+        itemId: Number(r.item_id),
+        buyPrice: Number(r.buy_price),
+        layers: [],
+      };
+      products.set(id, p);
+    }
+    if (r.layer_id != null)
+      p.layers.push({
+        id: Number(r.layer_id),
+        quantity: Number(r.layer_quantity),
+        totalCost: Number(r.layer_total_cost),
+        arrivedAt: r.layer_arrived_at!,
+        touched: false,
+      });
+  }
+  return products;
+}
 
-  const { cost, layerId, apply } = await costOf(tx, ctx, move, Number(product.buy_price), now);
-  const ledger = await tx
-    .insertInto('stock_ledger')
-    .values({
-      corporation_id: ctx.corporationId,
-      store_id: ctx.storeId,
-      product_id: move.productId,
-      quantity: q,
-      balance_after: stock,
-      source_kind: move.source.kind,
-      source_id: sourceId,
-      staff_id: ctx.staffId,
-      unit_price: move.unitPrice ?? null,
-      cost,
-      occurred_at: now,
-    })
-    .executeTakeFirstOrThrow();
-  const ledgerId = Number(ledger.insertId);
-  const costLayerId = await apply(ledgerId);
-  await publish(
-    tx,
-    stockChanged.build({
-      corporationId: ctx.corporationId,
-      storeId: ctx.storeId,
-      key: `product:${move.productId}`,
-      data: {
-        productId: move.productId,
-        itemId: Number(product.item_id),
-        ledgerId,
-        quantity: q,
-        stock,
-        sourceKind: move.source.kind,
-        sourceId,
-      },
-    }),
+/** Outgoing: consumes the live layers (oldest first; a reversal's own layer first) and returns the cost. */
+function takeFromLayers(p: LockedProduct, move: StockMove): Yen {
+  const live = p.layers.filter((l) => l.quantity > 0);
+  const out = consumeLayers(
+    live.map((l) => ({
+      ...l,
+      arrivedAt: move.fromLayerId && l.id === move.fromLayerId ? '0000' : l.arrivedAt,
+    })),
+    -move.quantity,
+    p.buyPrice,
   );
-  return { productId: move.productId, stock, ledgerId, costLayerId: costLayerId ?? layerId, cost };
+  for (const c of out.consumed) {
+    const l = live[c.layerIndex]!;
+    const after = out.layers[c.layerIndex]!;
+    l.quantity = after.quantity;
+    l.totalCost = after.totalCost;
+    l.touched = true;
+  }
+  return out.cost;
+}
+
+/** Incoming: a new layer (FIFO) or merged into the single live one (average). */
+function addToLayers(p: LockedProduct, move: StockMove, index: number, method: CostMethod, now: string) {
+  const unitCost = move.unitCost ?? p.buyPrice;
+  if (!Number.isSafeInteger(unitCost) || unitCost < 0)
+    throw new ValidationError([{ field: 'unitCost', message: 'whole yen ≥ 0', code: 'invalid' }]);
+  const cost = unitCost * move.quantity;
+  const live = p.layers.filter((l) => l.quantity > 0);
+  const [merged] = addLayer(live, { quantity: move.quantity, totalCost: cost, arrivedAt: now }, 'average');
+  if (method === 'fifo' || live.length === 0) {
+    const layer: LayerState = {
+      quantity: move.quantity,
+      totalCost: cost,
+      arrivedAt: now,
+      touched: true,
+      createdBy: index,
+    };
+    p.layers.push(layer);
+    return { cost, layer };
+  }
+  // Average: the first live layer carries everything on hand; the others are emptied.
+  const [keep, ...rest] = live;
+  Object.assign(keep!, {
+    quantity: merged!.quantity,
+    totalCost: merged!.totalCost,
+    arrivedAt: now,
+    touched: true,
+  });
+  for (const l of rest) Object.assign(l, { quantity: 0, totalCost: 0, touched: true });
+  return { cost, layer: keep! };
+}
+
+/** `CASE id WHEN … THEN … END` for one value per row. */
+function caseById<T extends number | string>(pairs: [number, T][]) {
+  return sql<T>`case id ${sql.join(
+    pairs.map(([id, v]) => sql`when ${id} then ${v}`),
+    sql` `,
+  )} end`;
 }
 
 /**
- * Cost layers of the product (the product row is already locked by the UPDATE above, so no other
- * transaction changes them meanwhile). Returns the cost and a writer run once the ledger id is known.
+ * The ledger rows in one INSERT; their ids, in order. One row: the insert id. Several (one source,
+ * whose document or sale this transaction holds): read back, since MySQL's interleaved auto-increment
+ * does not promise consecutive ids.
  */
-async function costOf(tx: Tx, ctx: StockContext, move: StockMove, buyPrice: Yen, now: string) {
-  const rows = await tx
-    .selectFrom('cost_layer')
-    .selectAll()
-    .where('product_id', '=', move.productId)
-    .where('quantity', '>', 0)
-    .orderBy('arrived_at')
-    .orderBy('id')
+async function insertLedgerRows(tx: Tx, rows: Insertable<StockLedgerTable>[]): Promise<number[]> {
+  const res = await tx.insertInto('stock_ledger').values(rows).executeTakeFirstOrThrow();
+  if (rows.length === 1) return [Number(res.insertId)];
+  const [first] = rows;
+  const sources = new Set(rows.map((r) => `${r.source_kind}\u0000${r.source_id}`));
+  if (sources.size !== 1) throw new Error('moveStocks: one source per batch');
+  const ids = await tx
+    .selectFrom('stock_ledger')
+    .select('id')
+    .where('store_id', '=', first!.store_id)
+    .where('source_kind', '=', first!.source_kind)
+    .where('source_id', '=', first!.source_id)
+    .orderBy('id', 'desc')
+    .limit(rows.length)
     .execute();
-  const layers: CostLayer[] = rows.map((r) => ({
-    id: Number(r.id),
-    quantity: Number(r.quantity),
-    totalCost: Number(r.total_cost),
-    // The layer named by a reversal goes first: it is the arrival being undone.
-    arrivedAt: move.fromLayerId && Number(r.id) === move.fromLayerId ? '0000' : r.arrived_at,
-  }));
-  if (move.quantity < 0) {
-    const out = consumeLayers(layers, -move.quantity, buyPrice);
-    return {
-      cost: out.cost,
-      layerId: null,
-      apply: async () => {
-        for (const c of out.consumed) {
-          const l = out.layers[c.layerIndex]!;
-          await tx
-            .updateTable('cost_layer')
-            .set({ quantity: l.quantity, total_cost: l.totalCost })
-            .where('id', '=', l.id!)
-            .execute();
-        }
-        return null;
-      },
-    };
-  }
-  const unitCost = move.unitCost ?? buyPrice;
-  if (!Number.isSafeInteger(unitCost) || unitCost < 0)
-    throw new ValidationError([{ field: 'unitCost', message: 'whole yen ≥ 0', code: 'invalid' }]);
-  const total = unitCost * move.quantity;
-  const { costMethod } = await readSettings(tx, ctx.storeId);
-  const next = addLayer(layers, { quantity: move.quantity, totalCost: total, arrivedAt: now }, costMethod);
-  return {
-    cost: total,
-    layerId: null,
-    apply: async (ledgerId: number): Promise<number> => {
-      if (costMethod === 'fifo') {
+  return ids.map((r) => Number(r.id)).reverse();
+}
+
+/** Stored layers touched: one UPDATE. New layers: one INSERT each (a document keeps the layer's id). */
+async function writeLayers(
+  tx: Tx,
+  storeId: number,
+  products: Map<number, LockedProduct>,
+  ledgerIds: number[],
+): Promise<Map<LayerState, number>> {
+  const stored: LayerState[] = [];
+  const created = new Map<LayerState, number>();
+  for (const p of products.values())
+    for (const l of p.layers) {
+      if (l.id !== undefined && l.touched) stored.push(l);
+      else if (l.id === undefined) {
         const res = await tx
           .insertInto('cost_layer')
           .values({
-            store_id: ctx.storeId,
-            product_id: move.productId,
-            quantity: move.quantity,
-            total_cost: total,
-            arrived_at: now,
-            ledger_id: ledgerId,
+            store_id: storeId,
+            product_id: p.id,
+            quantity: l.quantity,
+            total_cost: l.totalCost,
+            arrived_at: l.arrivedAt,
+            ledger_id: ledgerIds[l.createdBy!]!,
           })
           .executeTakeFirstOrThrow();
-        return Number(res.insertId);
+        created.set(l, Number(res.insertId));
       }
-      // Average: one live layer carries everything on hand.
-      const merged = next[0]!;
-      if (merged.id !== undefined) {
-        await tx
-          .updateTable('cost_layer')
-          .set({ quantity: merged.quantity, total_cost: merged.totalCost, arrived_at: now })
-          .where('id', '=', merged.id)
-          .execute();
-        const others = layers.filter((l) => l.id !== merged.id).map((l) => l.id!);
-        if (others.length)
-          await tx
-            .updateTable('cost_layer')
-            .set({ quantity: 0, total_cost: 0 })
-            .where('id', 'in', others)
-            .execute();
-        return merged.id;
-      }
-      const res = await tx
-        .insertInto('cost_layer')
-        .values({
-          store_id: ctx.storeId,
-          product_id: move.productId,
-          quantity: merged.quantity,
-          total_cost: merged.totalCost,
-          arrived_at: now,
-          ledger_id: ledgerId,
-        })
-        .executeTakeFirstOrThrow();
-      return Number(res.insertId);
-    },
-  };
+    }
+  if (stored.length)
+    await tx
+      .updateTable('cost_layer')
+      .set({
+        quantity: caseById(stored.map((l) => [l.id!, l.quantity])),
+        total_cost: caseById(stored.map((l) => [l.id!, l.totalCost])),
+        arrived_at: caseById(stored.map((l) => [l.id!, l.arrivedAt])),
+      })
+      .where(
+        'id',
+        'in',
+        stored.map((l) => l.id!),
+      )
+      .execute();
+  return created;
 }

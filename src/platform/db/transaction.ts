@@ -9,10 +9,14 @@ const RETRYABLE_MYSQL = new Set([
   1205, // ER_LOCK_WAIT_TIMEOUT
 ]);
 
-/** True for the errors after which re-running the whole unit of work is the right answer. */
+/**
+ * True for the errors after which re-running the whole unit of work is the right answer. SQLite:
+ * SQLITE_BUSY, and SQLITE_BUSY_SNAPSHOT — a transaction that read, then tried to write after
+ * another connection had committed (its reads are stale, so it must start over).
+ */
 export function isRetryable(err: unknown): boolean {
   const e = err as { errno?: number; code?: string };
-  return RETRYABLE_MYSQL.has(e?.errno ?? -1) || e?.code === 'SQLITE_BUSY';
+  return RETRYABLE_MYSQL.has(e?.errno ?? -1) || e?.code?.startsWith('SQLITE_BUSY') === true;
 }
 
 const beforeCommit = new WeakMap<Tx, (() => Promise<void>)[]>();
