@@ -70,6 +70,11 @@ export interface OpenRegister {
   registerId: number;
   businessDate: string;
   openedAt: string;
+  /** The drawer as locked by this transaction; recordCashMovement keeps them current. */
+  balance: number;
+  seq: number;
+  /** With `{ receipt: true }`: the receipt number this transaction took (per register, never reused). */
+  receiptNo: number;
 }
 
 /**
@@ -78,15 +83,20 @@ export interface OpenRegister {
  * the caller commits, so a close cannot slip in between this check and the sale's commit (a close
  * waits for the sale, then sees it in its figures). One register serves one customer at a time, so
  * serialising its own transactions costs nothing; different registers do not wait for each other.
+ * `receipt: true` also takes the register's next receipt number in the same statement.
  */
 export async function assertRegisterOpen(
   tx: Tx,
   ctx: Pick<CashActor, 'storeId'>,
   registerId: number,
+  opts: { receipt?: boolean } = {},
 ): Promise<OpenRegister> {
   const locked = await tx
     .updateTable('register_cash')
-    .set({ lock_version: sql`lock_version + 1` })
+    .set({
+      lock_version: sql`lock_version + 1`,
+      ...(opts.receipt && { receipt_no: sql`receipt_no + 1` }),
+    })
     .where('register_id', '=', registerId)
     .where('store_id', '=', ctx.storeId)
     .where('status', '=', 'open')
@@ -94,24 +104,21 @@ export async function assertRegisterOpen(
   if (Number(locked.numUpdatedRows) !== 1) return whyNotOpen(tx, ctx, registerId);
   const r = await tx
     .selectFrom('register_cash')
-    .select(['business_date', 'opened_at'])
+    .select(['business_date', 'opened_at', 'balance', 'seq', 'receipt_no'])
     .where('register_id', '=', registerId)
     .executeTakeFirstOrThrow();
-  return { registerId, businessDate: r.business_date!, openedAt: r.opened_at! };
+  return {
+    registerId,
+    businessDate: r.business_date!,
+    openedAt: r.opened_at!,
+    balance: Number(r.balance),
+    seq: Number(r.seq),
+    receiptNo: Number(r.receipt_no),
+  };
 }
 
-/**
- * The only way cash enters or leaves a drawer, in the caller's transaction: one atomic conditional
- * update of the register's balance (open register, never below zero), then a ledger row with the
- * balance after and the next sequence number, then `registers.cash_moved` in the outbox. Sales,
- * returns and buy-ins call it for their cash part; cash in/out and the open/close counts use it too.
- */
-export async function recordCashMovement(
-  tx: Tx,
-  ctx: CashActor,
-  input: CashMovementInput,
-): Promise<CashMovement> {
-  checkSign(input.kind, input.amount);
+/** The conditional update for a caller that does not hold the register; the drawer after it. */
+async function moveDrawer(tx: Tx, ctx: CashActor, input: CashMovementInput) {
   const updated = await tx
     .updateTable('register_cash')
     .set({ balance: sql`balance + ${input.amount}`, seq: sql`seq + 1` })
@@ -131,16 +138,51 @@ export async function recordCashMovement(
       throw new InsufficientCashError(input.registerId, Number(after.balance), input.amount);
     return whyNotOpen(tx, ctx, input.registerId);
   }
+  return { balance: Number(after!.balance), seq: Number(after!.seq), businessDate: after!.business_date! };
+}
+
+/** The register is this transaction's (open, locked): its drawer is known, so only the write remains. */
+async function moveLockedDrawer(tx: Tx, locked: OpenRegister, input: CashMovementInput) {
+  if (locked.registerId !== input.registerId)
+    throw new Error(`recordCashMovement: register ${input.registerId} is not the one locked`);
+  const balance = locked.balance + input.amount;
+  if (balance < 0) throw new InsufficientCashError(input.registerId, locked.balance, input.amount);
+  await tx
+    .updateTable('register_cash')
+    .set({ balance, seq: locked.seq + 1 })
+    .where('register_id', '=', input.registerId)
+    .execute();
+  locked.balance = balance;
+  locked.seq += 1;
+  return { balance, seq: locked.seq, businessDate: locked.businessDate };
+}
+
+/**
+ * The only way cash enters or leaves a drawer, in the caller's transaction: one atomic conditional
+ * update of the register's balance (open register, never below zero), then a ledger row with the
+ * balance after and the next sequence number, then `registers.cash_moved` in the outbox. Sales,
+ * returns and buy-ins call it for their cash part; cash in/out and the open/close counts use it too.
+ * A caller holding the register (`locked`, from assertRegisterOpen in this transaction) already
+ * knows the drawer: the balance is checked in memory and written without reading it back.
+ */
+export async function recordCashMovement(
+  tx: Tx,
+  ctx: CashActor,
+  input: CashMovementInput,
+  locked?: OpenRegister,
+): Promise<CashMovement> {
+  checkSign(input.kind, input.amount);
+  const after = locked ? await moveLockedDrawer(tx, locked, input) : await moveDrawer(tx, ctx, input);
   const now = toDbTime(new Date());
   const row = {
     corporation_id: ctx.corporationId,
     store_id: ctx.storeId,
     register_id: input.registerId,
-    seq: Number(after!.seq),
-    business_date: after!.business_date!,
+    seq: after.seq,
+    business_date: after.businessDate,
     kind: input.kind,
     amount: input.amount,
-    balance_after: Number(after!.balance),
+    balance_after: after.balance,
     source_kind: input.sourceKind,
     source_id: input.sourceId == null ? null : String(input.sourceId),
     reason: input.reason?.slice(0, 200) ?? null,

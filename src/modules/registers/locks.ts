@@ -72,6 +72,7 @@ export async function lockRegister(tx: Tx, ctx: CashActor, registerId: number) {
         opened_at: null,
         balance: 0,
         seq: 0,
+        receipt_no: 0,
         lock_version: 0,
       })
       .execute();

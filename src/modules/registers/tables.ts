@@ -27,6 +27,8 @@ export interface RegisterCashTable {
   balance: number;
   /** = seq of the register's last cash_movement. */
   seq: number;
+  /** The last receipt number issued on this register (sales and returns), taken under its lock. */
+  receipt_no: number;
   lock_version: number;
 }
 

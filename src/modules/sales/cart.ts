@@ -69,6 +69,10 @@ export async function taxSettingsOf(tx: Db, corporationId: number): Promise<TaxS
     .select(['tax_mode', 'rounding_rule'])
     .where('id', '=', corporationId)
     .executeTakeFirstOrThrow();
+  return taxSettings(c);
+}
+
+function taxSettings(c: { tax_mode: string; rounding_rule: string }): TaxSettings {
   return {
     mode: c.tax_mode === 'exclude' ? 'exclusive' : 'inclusive',
     rounding: c.rounding_rule === 'floor' ? 'down' : c.rounding_rule === 'ceil' ? 'up' : 'nearest',
@@ -78,13 +82,13 @@ export async function taxSettingsOf(tx: Db, corporationId: number): Promise<TaxS
 /**
  * Prices a cart: each product of this store at the price engine's current sell price (or the
  * clerk's price, with `sales.manual_price`), discounts only with `sales.manual_discount`, and the
- * receipt totals with tax per rate. Another store's product is an unknown product.
+ * receipt totals with tax per rate under the corporation's tax settings (read with the products).
+ * Another store's product is an unknown product.
  */
 export async function priceCart(
   tx: Db,
-  ctx: { storeId: number; policies: ReadonlySet<PolicyName> },
+  ctx: { corporationId: number; storeId: number; policies: ReadonlySet<PolicyName> },
   input: CartInput,
-  tax: TaxSettings,
 ): Promise<PricedCart> {
   const ids = [...new Set(input.lines.map((l) => l.productId))];
   const rows = ids.length
@@ -93,7 +97,10 @@ export async function priceCart(
         .innerJoin('item as i', 'i.id', 'p.item_id')
         .innerJoin('category_condition as c', 'c.id', 'p.condition_id')
         .leftJoin('specialty as s', 's.id', 'p.specialty_id')
+        .innerJoin('corporation as co', 'co.id', 'p.corporation_id')
         .select([
+          'co.tax_mode',
+          'co.rounding_rule',
           'p.id',
           'p.item_id',
           'p.sell_price',
@@ -106,6 +113,7 @@ export async function priceCart(
         .where('p.id', 'in', ids)
         .execute()
     : [];
+  const tax = rows[0] ? taxSettings(rows[0]) : await taxSettingsOf(tx, ctx.corporationId);
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
   const errors: FieldError[] = [];
   const need = (policy: PolicyName) => {
@@ -174,7 +182,10 @@ export function totalsOf(
   }
 }
 
-/** Inserts the priced lines of a sale; `costs` (index-aligned) when the stock has already moved. */
+/**
+ * Inserts the priced lines of a sale; `costs` (index-aligned) when the stock has already moved.
+ * Returns the rows written.
+ */
 export async function insertLines(
   tx: Tx,
   saleId: number,
@@ -182,34 +193,30 @@ export async function insertLines(
   cart: PricedCart,
   costs: readonly (number | null)[] = [],
 ) {
-  if (cart.lines.length === 0) return;
-  await tx
-    .insertInto('sale_line')
-    .values(
-      cart.lines.map((l, i) => {
-        const t = cart.totals.lines[i]!;
-        return {
-          sale_id: saleId,
-          store_id: storeId,
-          line_no: i + 1,
-          product_id: l.productId,
-          item_id: l.itemId,
-          name: l.name.slice(0, 300),
-          detail: l.detail.slice(0, 200),
-          quantity: l.quantity,
-          unit_price: l.unitPrice,
-          list_price: l.listPrice,
-          tax_category: l.category,
-          discount_kind: l.discount?.kind ?? null,
-          discount_value: l.discount ? (l.discount.kind === 'yen' ? l.discount.value : l.discount.bp) : null,
-          line_discount: t.lineDiscount,
-          cart_discount_share: t.cartDiscountShare,
-          amount: t.amount,
-          cost: costs[i] ?? null,
-        };
-      }),
-    )
-    .execute();
+  const rows = cart.lines.map((l, i) => {
+    const t = cart.totals.lines[i]!;
+    return {
+      sale_id: saleId,
+      store_id: storeId,
+      line_no: i + 1,
+      product_id: l.productId,
+      item_id: l.itemId,
+      name: l.name.slice(0, 300),
+      detail: l.detail.slice(0, 200),
+      quantity: l.quantity,
+      unit_price: l.unitPrice,
+      list_price: l.listPrice,
+      tax_category: l.category,
+      discount_kind: l.discount?.kind ?? null,
+      discount_value: l.discount ? (l.discount.kind === 'yen' ? l.discount.value : l.discount.bp) : null,
+      line_discount: t.lineDiscount,
+      cart_discount_share: t.cartDiscountShare,
+      amount: t.amount,
+      cost: costs[i] ?? null,
+    };
+  });
+  if (rows.length) await tx.insertInto('sale_line').values(rows).execute();
+  return rows;
 }
 
 /** Replaces the lines of a draft and its totals. */
@@ -244,21 +251,24 @@ type StoredSale = Pick<
   'id' | 'tax_mode' | 'tax_rounding' | 'cart_discount_kind' | 'cart_discount_value'
 >;
 
-/** The stored cart of a sale, as priced lines again (completion recomputes the totals from these). */
-export async function loadCart(tx: Db, sale: StoredSale): Promise<PricedCart & { costs: (number | null)[] }> {
+/**
+ * The stored cart of a sale, as priced lines again (completion recomputes the totals from these),
+ * with the line rows it was read from.
+ */
+export async function loadCart(tx: Db, sale: StoredSale) {
   const rows = await tx
     .selectFrom('sale_line')
     .selectAll()
     .where('sale_id', '=', Number(sale.id))
     .orderBy('line_no')
     .execute();
-  return cartOf(sale, rows);
+  return { ...cartOf(sale, rows), rows };
 }
 
 /** A stored sale and its line rows as a priced cart (pure). */
 export function cartOf(
   sale: StoredSale,
-  rows: readonly Selectable<SaleLineTable>[],
+  rows: readonly Omit<Selectable<SaleLineTable>, 'id'>[],
 ): PricedCart & { costs: (number | null)[] } {
   const discountOf = (kind: 'yen' | 'percent' | null, value: number | null): Discount | null =>
     kind === 'yen' ? { kind, value: Number(value) } : kind === 'percent' ? { kind, bp: Number(value) } : null;

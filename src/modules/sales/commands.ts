@@ -6,7 +6,7 @@ import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/connect.ts';
 import { withTransaction, type Tx } from '../../platform/db/transaction.ts';
-import { moveStock, OutOfStockError } from '../inventory/index.ts';
+import { moveStocks, OutOfStockError } from '../inventory/index.ts';
 import { assertRegisterOpen, recordCashMovement, registerOf, type OpenRegister } from '../registers/index.ts';
 import { recordAudit, type StoreContext } from '../tenancy/index.ts';
 import {
@@ -15,7 +15,6 @@ import {
   saleTotalsRow,
   storeCart,
   insertLines,
-  taxSettingsOf,
   type CartInput,
   type PricedCart,
 } from './cart.ts';
@@ -31,7 +30,7 @@ import {
 import { saleCompleted, saleReturned } from './events.ts';
 import { providerFor } from './payment-providers.ts';
 import { planPayment, PaymentRejected, type PaymentInput, type PaymentPlan } from './payment-rules.ts';
-import { readSale, type SaleView } from './queries.ts';
+import { readSale, saleView, type SaleLineRow, type SaleRow, type SaleView } from './queries.ts';
 import type { PaymentMethod } from './receipt.ts';
 import type { SaleKind } from './tables.ts';
 import './tables.ts';
@@ -109,8 +108,7 @@ export async function createDraft(
       .values(emptySaleRow(ctx, registerId, 'sale', at))
       .executeTakeFirstOrThrow();
     const id = Number(r.insertId);
-    const tax = await taxSettingsOf(tx, ctx.corporationId);
-    await storeCart(tx, id, ctx.storeId, await priceCart(tx, ctx, input.cart ?? { lines: [] }, tax), at);
+    await storeCart(tx, id, ctx.storeId, await priceCart(tx, ctx, input.cart ?? { lines: [] }), at);
     return id;
   });
   return (await readSale(db, ctx.storeId, saleId))!;
@@ -154,8 +152,7 @@ export async function replaceCart(
 ): Promise<SaleView> {
   await withTransaction(db, async (tx) => {
     await lockOpenSale(tx, ctx, saleId, { status: 'draft' });
-    const tax = await taxSettingsOf(tx, ctx.corporationId);
-    await storeCart(tx, saleId, ctx.storeId, await priceCart(tx, ctx, cart, tax), now());
+    await storeCart(tx, saleId, ctx.storeId, await priceCart(tx, ctx, cart), now());
   });
   return (await readSale(db, ctx.storeId, saleId))!;
 }
@@ -201,13 +198,12 @@ async function idempotent(
   ctx: StoreContext,
   key: string | null | undefined,
   expect: Parameters<typeof replayOf>[3],
-  work: (tx: Tx) => Promise<number>,
+  work: (tx: Tx) => Promise<SaleView>,
 ): Promise<Outcome<SaleView>> {
   const earlier = await replayOf(db, ctx, key, expect);
   if (earlier) return { value: earlier, replayed: true };
   try {
-    const id = await withTransaction(db, work);
-    return { value: (await readSale(db, ctx.storeId, id))!, replayed: false };
+    return { value: await withTransaction(db, work), replayed: false };
   } catch (err) {
     // A twin request with the same key committed first (it held the register while this one
     // waited, so this one fails on the finished sale or on the unique key): answer as the twin did.
@@ -232,26 +228,14 @@ function plan(total: number, payment: PaymentInput): PaymentPlan {
   }
 }
 
-/** The next receipt number of the register (its row lock is held by assertRegisterOpen). */
-async function nextNumber(tx: Tx, registerId: number): Promise<string> {
-  const bumped = await tx
-    .updateTable('sale_register_counter')
-    .set({ last_no: sql`last_no + 1` })
-    .where('register_id', '=', registerId)
-    .executeTakeFirst();
-  if (Number(bumped.numUpdatedRows) === 0)
-    await tx.insertInto('sale_register_counter').values({ register_id: registerId, last_no: 1 }).execute();
-  const r = await tx
-    .selectFrom('sale_register_counter')
-    .select('last_no')
-    .where('register_id', '=', registerId)
-    .executeTakeFirstOrThrow();
-  return `${String(registerId).padStart(3, '0')}-${String(r.last_no).padStart(6, '0')}`;
+/** The receipt number the register's lock gave this transaction: `<register>-<seq>`. */
+function receiptNumber(register: OpenRegister): string {
+  return `${String(register.registerId).padStart(3, '0')}-${String(register.receiptNo).padStart(6, '0')}`;
 }
 
 /**
- * Stock for every line, in product order (two sales of the same products lock them in the same
- * order, so they cannot deadlock). Out: negative quantities; a return puts them back at `costs`.
+ * Stock for every line in one batch (inventory locks the products in id order, so two sales of the
+ * same products cannot deadlock). Out: negative quantities; a return puts them back at `costs`.
  * Returns the cost of each line's units, index-aligned with the cart.
  */
 async function moveLines(
@@ -262,44 +246,38 @@ async function moveLines(
   direction: -1 | 1,
   costs: readonly (number | null)[] = [],
 ): Promise<number[]> {
-  const moved: number[] = [];
-  const order = cart.lines
-    .map((l, i) => ({ l, i }))
-    .sort((a, b) => a.l.productId - b.l.productId || a.i - b.i);
-  for (const { l, i } of order) {
-    try {
-      const m = await moveStock(
-        tx,
-        { corporationId: ctx.corporationId, storeId: ctx.storeId, staffId: ctx.actingStaffId },
-        {
-          productId: l.productId,
-          quantity: direction * l.quantity,
-          source: { kind: direction < 0 ? 'sale' : 'return', id: saleId },
-          unitPrice: l.unitPrice,
-          ...(direction > 0 && costs[i] != null && { unitCost: Math.round(costs[i]! / l.quantity) }),
-        },
+  try {
+    const moved = await moveStocks(
+      tx,
+      { corporationId: ctx.corporationId, storeId: ctx.storeId, staffId: ctx.actingStaffId },
+      cart.lines.map((l, i) => ({
+        productId: l.productId,
+        quantity: direction * l.quantity,
+        source: { kind: direction < 0 ? 'sale' : 'return', id: saleId },
+        unitPrice: l.unitPrice,
+        ...(direction > 0 && costs[i] != null && { unitCost: Math.round(costs[i]! / l.quantity) }),
+      })),
+    );
+    return moved.map((m) => m.cost);
+  } catch (err) {
+    if (err instanceof OutOfStockError) {
+      const e = err.extra as { productId: number; requested: number; available: number };
+      const l = cart.lines.find((x) => x.productId === e.productId)!;
+      throw new LineOutOfStockError(
+        l.productId,
+        l.name + (l.detail ? ` [${l.detail}]` : ''),
+        e.requested,
+        e.available,
       );
-      moved[i] = m.cost;
-    } catch (err) {
-      if (err instanceof OutOfStockError) {
-        const e = err.extra as { requested: number; available: number };
-        throw new LineOutOfStockError(
-          l.productId,
-          l.name + (l.detail ? ` [${l.detail}]` : ''),
-          e.requested,
-          e.available,
-        );
-      }
-      throw err;
     }
+    throw err;
   }
-  return moved;
 }
 
 /**
  * Records the payments of a sale ('in') or the refunds of a return ('out', stored negative): each
- * non-cash one confirmed by its provider, the cash part through the drawer's ledger. Returns the
- * signed payments, as the events carry them.
+ * non-cash one confirmed by its provider, the cash part through the drawer's ledger (the register
+ * is this transaction's). Returns the payment rows written.
  */
 async function takePayments(
   tx: Tx,
@@ -339,45 +317,84 @@ async function takePayments(
   await tx.insertInto('sale_payment').values(rows).execute();
   const cash = payments.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amount, 0);
   if (cash > 0)
-    await recordCashMovement(tx, ctx, {
-      registerId: register.registerId,
-      kind: direction === 'in' ? 'sale' : 'sale_refund',
-      amount: sign * cash,
-      sourceKind: direction === 'in' ? 'sale' : 'return',
-      sourceId: saleId,
-    });
-  return rows.map((r) => ({ method: r.method, amount: r.amount }));
+    await recordCashMovement(
+      tx,
+      ctx,
+      {
+        registerId: register.registerId,
+        kind: direction === 'in' ? 'sale' : 'sale_refund',
+        amount: sign * cash,
+        sourceKind: direction === 'in' ? 'sale' : 'return',
+        sourceId: saleId,
+      },
+      register,
+    );
+  return rows;
+}
+
+async function insertTaxes(tx: Tx, storeId: number, saleId: number, cart: PricedCart) {
+  const rows = cart.totals.rates.map((r) => ({
+    sale_id: saleId,
+    category: r.category,
+    store_id: storeId,
+    rate_bp: r.rateBp,
+    tax_included: r.taxIncluded,
+    tax_excluded: r.taxExcluded,
+    tax: r.tax,
+  }));
+  if (rows.length) await tx.insertInto('sale_tax').values(rows).execute();
+  return rows;
+}
+
+/** What completion writes on the sale row: the receipt number, the day, who, and the money. */
+function completion(ctx: StoreContext, register: OpenRegister, payment: PaymentPlan, input: PayInput) {
+  const at = now();
+  return {
+    ...{ status: 'completed' as const, register_id: register.registerId, number: receiptNumber(register) },
+    business_date: register.businessDate,
+    completed_by: ctx.actingStaffId,
+    tendered: payment.tendered,
+    change_given: payment.change,
+    receipt_email: input.receiptEmail ?? null,
+    idempotency_key: input.idempotencyKey ?? null,
+    completed_at: at,
+    updated_at: at,
+  };
 }
 
 /**
- * Takes the money and the stock for a cart, inside the caller's transaction, which already holds
- * the register's lock: stock out through the ledger, the receipt number, payments, the cash into
- * the drawer, tax per rate, and `sales.completed` — all or nothing.
+ * Takes the money and the stock for a cart whose sale row already says completed, inside the
+ * caller's transaction, which holds the register's lock: stock out through the ledger, the lines
+ * (new, or the stored ones given their cost), payments, the cash into the drawer, tax per rate, and
+ * `sales.completed` — all or nothing. Returns the sale as written.
  */
 async function settle(
   tx: Tx,
   ctx: StoreContext,
-  saleId: number,
+  sale: SaleRow,
   register: OpenRegister,
   cart: PricedCart,
+  payment: PaymentPlan,
   input: PayInput,
-  lines: 'stored' | 'new',
-) {
-  if (cart.lines.length === 0) throw new EmptyCartError();
-  const payment = plan(cart.totals.total, input.payment);
+  storedLines: SaleLineRow[] | null,
+): Promise<SaleView> {
+  const saleId = Number(sale.id);
   const costs = await moveLines(tx, ctx, saleId, cart, -1);
-  if (lines === 'new') await insertLines(tx, saleId, ctx.storeId, cart, costs);
-  else
-    for (const [i, cost] of costs.entries())
-      await tx
-        .updateTable('sale_line')
-        .set({ cost })
-        .where('sale_id', '=', saleId)
-        .where('line_no', '=', i + 1)
-        .execute();
-  const number = await nextNumber(tx, register.registerId);
-  const at = now();
-  await takePayments(
+  let lines: SaleLineRow[];
+  if (storedLines) {
+    lines = storedLines.map((l, i) => ({ ...l, cost: costs[i]! }));
+    await tx
+      .updateTable('sale_line')
+      .set({
+        cost: sql<number>`case line_no ${sql.join(
+          costs.map((c, i) => sql`when ${i + 1} then ${c}`),
+          sql` `,
+        )} end`,
+      })
+      .where('sale_id', '=', saleId)
+      .execute();
+  } else lines = await insertLines(tx, saleId, ctx.storeId, cart, costs);
+  const payments = await takePayments(
     tx,
     ctx,
     register,
@@ -388,25 +405,7 @@ async function settle(
       reference: p.method === 'cash' ? null : (input.payment.other?.reference ?? null),
     })),
   );
-  await insertTaxes(tx, ctx.storeId, saleId, cart);
-  await tx
-    .updateTable('sale')
-    .set({
-      ...saleTotalsRow(cart),
-      status: 'completed',
-      register_id: register.registerId,
-      number,
-      business_date: register.businessDate,
-      completed_by: ctx.actingStaffId,
-      tendered: payment.tendered,
-      change_given: payment.change,
-      receipt_email: input.receiptEmail ?? null,
-      idempotency_key: input.idempotencyKey ?? null,
-      completed_at: at,
-      updated_at: at,
-    })
-    .where('id', '=', saleId)
-    .execute();
+  const taxes = await insertTaxes(tx, ctx.storeId, saleId, cart);
   await publish(
     tx,
     saleCompleted.build({
@@ -415,7 +414,7 @@ async function settle(
       key: `register:${register.registerId}`,
       data: {
         saleId,
-        number,
+        number: sale.number!,
         registerId: register.registerId,
         businessDate: register.businessDate,
         total: cart.totals.total,
@@ -428,24 +427,13 @@ async function settle(
       },
     }),
   );
+  return saleView(sale, lines, taxes, payments);
 }
 
-async function insertTaxes(tx: Tx, storeId: number, saleId: number, cart: PricedCart) {
-  if (cart.totals.rates.length)
-    await tx
-      .insertInto('sale_tax')
-      .values(
-        cart.totals.rates.map((r) => ({
-          sale_id: saleId,
-          category: r.category,
-          store_id: storeId,
-          rate_bp: r.rateBp,
-          tax_included: r.taxIncluded,
-          tax_excluded: r.taxExcluded,
-          tax: r.tax,
-        })),
-      )
-      .execute();
+/** The payment plan for a cart, or why it cannot be paid (an empty cart, too little money). */
+function planFor(cart: PricedCart, input: PayInput): PaymentPlan {
+  if (cart.lines.length === 0) throw new EmptyCartError();
+  return plan(cart.totals.total, input.payment);
 }
 
 /** Pays a draft or held cart. The same Idempotency-Key again returns the first result. */
@@ -463,11 +451,18 @@ export async function completeSale(
     (s) => s.id === saleId,
     async (tx) => {
       // Register lock first, then the sale: every completing command takes them in this order.
-      const register = await assertRegisterOpen(tx, ctx, registerId);
+      const register = await assertRegisterOpen(tx, ctx, registerId, { receipt: true });
       await lockOpenSale(tx, ctx, saleId);
-      const sale = await tx.selectFrom('sale').selectAll().where('id', '=', saleId).executeTakeFirstOrThrow();
-      await settle(tx, ctx, saleId, register, await loadCart(tx, sale), input, 'stored');
-      return saleId;
+      const stored = await tx
+        .selectFrom('sale')
+        .selectAll()
+        .where('id', '=', saleId)
+        .executeTakeFirstOrThrow();
+      const cart = await loadCart(tx, stored);
+      const payment = planFor(cart, input);
+      const done = { ...saleTotalsRow(cart), ...completion(ctx, register, payment, input) };
+      await tx.updateTable('sale').set(done).where('id', '=', saleId).execute();
+      return settle(tx, ctx, { ...stored, ...done }, register, cart, payment, input, cart.rows);
     },
   );
 }
@@ -485,17 +480,17 @@ export async function checkout(
     input.idempotencyKey,
     (s) => s.kind === 'sale' && s.return_of_sale_id === null,
     async (tx) => {
-      const register = await assertRegisterOpen(tx, ctx, registerId);
-      const tax = await taxSettingsOf(tx, ctx.corporationId);
-      const cart = await priceCart(tx, ctx, input.cart, tax);
-      const at = now();
-      const r = await tx
-        .insertInto('sale')
-        .values({ ...emptySaleRow(ctx, registerId, 'sale', at), ...saleTotalsRow(cart) })
-        .executeTakeFirstOrThrow();
-      const saleId = Number(r.insertId);
-      await settle(tx, ctx, saleId, register, cart, input, 'new');
-      return saleId;
+      const register = await assertRegisterOpen(tx, ctx, registerId, { receipt: true });
+      const cart = await priceCart(tx, ctx, input.cart);
+      const payment = planFor(cart, input);
+      // Written once, completed: the transaction commits all of it or none.
+      const row = {
+        ...emptySaleRow(ctx, registerId, 'sale', now()),
+        ...saleTotalsRow(cart),
+        ...completion(ctx, register, payment, input),
+      };
+      const r = await tx.insertInto('sale').values(row).executeTakeFirstOrThrow();
+      return settle(tx, ctx, { ...row, id: Number(r.insertId) }, register, cart, payment, input, null);
     },
   );
 }
@@ -518,7 +513,7 @@ export async function returnSale(
     input.idempotencyKey,
     (s) => s.return_of_sale_id === saleId,
     async (tx) => {
-      const register = await assertRegisterOpen(tx, ctx, registerId);
+      const register = await assertRegisterOpen(tx, ctx, registerId, { receipt: true });
       const at = now();
       const claimed = await tx
         .updateTable('sale')
@@ -542,50 +537,42 @@ export async function returnSale(
         throw new NotReturnableError(saleId);
       }
       const cart = await loadCart(tx, original);
-      const payments = await tx
+      const paid = await tx
         .selectFrom('sale_payment')
         .select(['method', 'amount', 'reference'])
         .where('sale_id', '=', saleId)
         .execute();
-      const r = await tx
-        .insertInto('sale')
-        .values({
-          ...emptySaleRow(ctx, registerId, 'return', at),
-          return_of_sale_id: saleId,
-          ...saleTotalsRow(cart),
-          return_reason: input.reason,
-        })
-        .executeTakeFirstOrThrow();
+      const number = receiptNumber(register);
+      const row = {
+        ...emptySaleRow(ctx, registerId, 'return', at),
+        ...saleTotalsRow(cart),
+        return_of_sale_id: saleId,
+        return_reason: input.reason,
+        status: 'completed' as const,
+        number,
+        business_date: register.businessDate,
+        completed_by: ctx.actingStaffId,
+        idempotency_key: input.idempotencyKey ?? null,
+        completed_at: at,
+      };
+      const r = await tx.insertInto('sale').values(row).executeTakeFirstOrThrow();
       const returnId = Number(r.insertId);
       await moveLines(tx, ctx, returnId, cart, 1, cart.costs);
       // A return's lines carry the cost the units left with: the day's gross margin nets to zero.
-      await insertLines(tx, returnId, ctx.storeId, cart, cart.costs);
-      const number = await nextNumber(tx, registerId);
+      const lines = await insertLines(tx, returnId, ctx.storeId, cart, cart.costs);
       const refunds = await takePayments(
         tx,
         ctx,
         register,
         returnId,
         'out',
-        payments.map((p) => ({
+        paid.map((p) => ({
           method: p.method as PaymentMethod,
           amount: Number(p.amount),
           reference: p.reference,
         })),
       );
-      await insertTaxes(tx, ctx.storeId, returnId, cart);
-      await tx
-        .updateTable('sale')
-        .set({
-          status: 'completed',
-          number,
-          business_date: register.businessDate,
-          completed_by: ctx.actingStaffId,
-          idempotency_key: input.idempotencyKey ?? null,
-          completed_at: at,
-        })
-        .where('id', '=', returnId)
-        .execute();
+      const taxes = await insertTaxes(tx, ctx.storeId, returnId, cart);
       await tx.updateTable('sale').set({ returned_by_sale_id: returnId }).where('id', '=', saleId).execute();
       await recordAudit(tx, ctx, {
         action: 'sales.return',
@@ -607,14 +594,14 @@ export async function returnSale(
             total: cart.totals.total,
             tax: cart.totals.tax,
             items: cart.lines.reduce((n, l) => n + l.quantity, 0),
-            payments: refunds,
+            payments: refunds.map((p) => ({ method: p.method, amount: p.amount })),
             returnOfSaleId: saleId,
             customerId: null,
             receiptRequested: false,
           },
         }),
       );
-      return returnId;
+      return saleView({ ...row, id: returnId }, lines, taxes, refunds);
     },
   );
 }

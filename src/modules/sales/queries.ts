@@ -3,7 +3,15 @@ import type { Tx } from '../../platform/db/transaction.ts';
 import type { MethodTotal } from '../registers/index.ts';
 import { cartOf } from './cart.ts';
 import { taxLabel, type TaxCategory } from './tax.ts';
-import type { SaleKind, SaleStatus } from './tables.ts';
+import type { Selectable } from 'kysely';
+import type {
+  SaleKind,
+  SaleLineTable,
+  SalePaymentTable,
+  SaleStatus,
+  SaleTable,
+  SaleTaxTable,
+} from './tables.ts';
 import './tables.ts';
 
 export interface SaleLineView {
@@ -86,6 +94,24 @@ export async function readSale(db: Db, storeId: number, saleId: number): Promise
       .orderBy('id')
       .execute(),
   ]);
+  return saleView(s, lines, rates, payments);
+}
+
+export type SaleRow = Selectable<SaleTable>;
+export type SaleLineRow = Omit<Selectable<SaleLineTable>, 'id'>;
+export type SaleTaxRow = Selectable<SaleTaxTable>;
+export type SalePaymentRow = Pick<Selectable<SalePaymentTable>, 'method' | 'amount' | 'reference'>;
+
+/**
+ * A sale as the API shows it, from its rows: those just read, or those a completing command has
+ * just written (it answers without reading them back).
+ */
+export function saleView(
+  s: SaleRow,
+  lines: readonly SaleLineRow[],
+  rates: readonly SaleTaxRow[],
+  payments: readonly SalePaymentRow[],
+): SaleView {
   const order: TaxCategory[] = ['standard', 'reduced', 'exempt'];
   return {
     id: Number(s.id),

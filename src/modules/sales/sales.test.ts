@@ -155,6 +155,56 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
     return Number(p.stock);
   }
 
+  it('answers checkout, completion and return with the sale exactly as reading it back shows it', async () => {
+    const shop = await newShop();
+    const clerk = await clerkOn(shop, shop.primary);
+    await openRegister(clerk, shop, shop.primary);
+    const asRead = async (res: { statusCode: number; json(): unknown }) => {
+      expect(res.statusCode, JSON.stringify(res.json())).toBeLessThan(300);
+      const answered = res.json() as SaleView;
+      expect(answered).toEqual((await owner.get(`${shop.base}/sales/${answered.id}`)).json());
+      return answered;
+    };
+    // Checkout, split cash + card over two rates (the card paying part, the cash the rest).
+    const split = await asRead(
+      await sell(clerk, shop, {
+        lines: [
+          { productId: shop.products.drink, quantity: 2 },
+          { productId: shop.products.cardA, quantity: 1 },
+        ],
+        payment: { cashTendered: 1000, other: { method: 'card', amount: 1500, reference: 'T-1' } },
+      }),
+    );
+    expect(split.payments.map((p) => p.method).sort()).toEqual(['card', 'cash']);
+    // A draft with discounts, completed by the owner (who may discount) on the same register.
+    const draft = (
+      await owner.post(`${shop.base}/sales`, {
+        registerId: shop.primary,
+        lines: [
+          { productId: shop.products.cardB, quantity: 2, discount: { kind: 'yen', value: 100 } },
+          { productId: shop.products.drink, quantity: 1 },
+        ],
+        cartDiscount: { kind: 'percent', percent: 5 },
+      })
+    ).json() as SaleView;
+    const completed = await asRead(
+      await owner.post(`${shop.base}/sales/${draft.id}/complete`, {
+        registerId: shop.primary,
+        payment: { cashTendered: 5000 },
+      }),
+    );
+    expect([completed.lineDiscounts, completed.cartDiscountAmount > 0]).toEqual([100, true]);
+    const returned = await asRead(
+      await owner.post(`${shop.base}/sales/${split.id}/return`, {
+        reason: 'wrong card',
+        registerId: shop.primary,
+      }),
+    );
+    expect(returned.payments.map((p) => p.amount).sort((a, b) => a - b)).toEqual(
+      split.payments.map((p) => -p.amount).sort((a, b) => a - b),
+    );
+  });
+
   it('sells a mixed 10%/8% cart for cash: stock out, cash in, tax per rate, change, events', async () => {
     const shop = await newShop();
     const clerk = await clerkOn(shop, shop.primary);

@@ -92,11 +92,6 @@ export interface SaleTaxTable {
   tax: number;
 }
 
-export interface SaleRegisterCounterTable {
-  register_id: number;
-  last_no: number;
-}
-
 /** Running figures of the day for the dashboard; the nightly job computes the exact ones. */
 export interface SalesRunningTotalTable {
   store_id: number;
@@ -115,7 +110,6 @@ declare module '../../platform/db/database.ts' {
     sale_line: SaleLineTable;
     sale_payment: SalePaymentTable;
     sale_tax: SaleTaxTable;
-    sale_register_counter: SaleRegisterCounterTable;
     sales_running_total: SalesRunningTotalTable;
   }
 }
