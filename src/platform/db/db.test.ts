@@ -5,7 +5,7 @@ import { testDialects, useTestDb } from '../../../test/support/db.ts';
 import { fromDbTime, toDbTime } from '../../kernel/time.ts';
 import { migrateToLatest, migrationStatus } from './migrate.ts';
 import { withStatementCache } from './connect.ts';
-import { isRetryable, withTransaction } from './transaction.ts';
+import { isRetryable, onBeforeCommit, withTransaction, type Tx } from './transaction.ts';
 
 describe.each(testDialects())('database on %s', (dialect) => {
   const t = useTestDb(dialect, { migrate: false });
@@ -53,6 +53,44 @@ describe.each(testDialects())('database on %s', (dialect) => {
     expect(row).toBeUndefined();
   });
 
+  it('keeps units of work that run at the same moment apart: each commits or rolls back alone', async () => {
+    const at = toDbTime(new Date());
+    const put = (tx: Tx, key: string) =>
+      tx.insertInto('system_state').values({ key, value: '1', updated_at: at }).execute();
+    // A third fail in their work, a third in their before-commit step, a third succeed; on SQLite
+    // they share commits (commit-group.ts), and still none may see or keep another's failure.
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        withTransaction(t.db, async (tx) => {
+          await put(tx, `g-${i}`);
+          expect(
+            onBeforeCommit(tx, async () => {
+              await put(tx, `h-${i}`);
+              if (i % 3 === 2) throw new Error(`hook ${i}`);
+            }),
+          ).toBe(true);
+          if (i % 3 === 1) throw new Error(`work ${i}`);
+          return i;
+        }),
+      ),
+    );
+    results.forEach((r, i) => {
+      if (i % 3 === 0) expect(r).toEqual({ status: 'fulfilled', value: i });
+      else
+        expect(r).toMatchObject({
+          status: 'rejected',
+          reason: { message: `${i % 3 === 1 ? 'work' : 'hook'} ${i}` },
+        });
+    });
+    const keys = await t.db
+      .selectFrom('system_state')
+      .select('key')
+      .where((e) => e.or([e('key', 'like', 'g-%'), e('key', 'like', 'h-%')]))
+      .execute();
+    const expected = results.flatMap((_, i) => (i % 3 === 0 ? [`g-${i}`, `h-${i}`] : []));
+    expect(keys.map((k) => k.key).sort()).toEqual(expected.sort());
+  });
+
   it('stores UTC times with milliseconds and reads them back unchanged', async () => {
     const at = new Date('2026-03-31T15:04:05.678Z');
     await t.db
@@ -91,6 +129,7 @@ describe('isRetryable', () => {
     expect(isRetryable({ errno: 1213 })).toBe(true);
     expect(isRetryable({ errno: 1205 })).toBe(true);
     expect(isRetryable({ code: 'SQLITE_BUSY' })).toBe(true);
+    expect(isRetryable({ code: 'SQLITE_BUSY_SNAPSHOT' })).toBe(true);
     expect(isRetryable({ errno: 1062 })).toBe(false);
     expect(isRetryable(new Error('x'))).toBe(false);
   });

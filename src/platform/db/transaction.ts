@@ -1,6 +1,8 @@
 import type { Transaction } from 'kysely';
 import type { Database } from './database.ts';
 import type { Db } from './connect.ts';
+import { inCommitGroup } from './commit-group.ts';
+import { dialectOf } from './ddl.ts';
 
 export type Tx = Transaction<Database>;
 
@@ -37,17 +39,25 @@ export function onBeforeCommit(tx: Tx, fn: () => Promise<void>): boolean {
  * Runs one unit of work in one transaction. Every command goes through here: either all of its
  * writes (state, ledger rows, outbox events) commit or none do. A deadlock or busy database re-runs
  * the whole function (a few times, with jitter), so `fn` must not have effects outside `tx`.
+ * On SQLite the unit shares a commit with those that arrive with it (commit-group.ts); it is
+ * still all or nothing, and answered only once committed.
  */
 export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, attempts = 4): Promise<T> {
+  const unit = async (tx: Tx) => {
+    const hooks: (() => Promise<void>)[] = [];
+    beforeCommit.set(tx, hooks);
+    try {
+      const result = await fn(tx);
+      for (let i = 0; i < hooks.length; i++) await hooks[i]!();
+      return result;
+    } finally {
+      beforeCommit.delete(tx);
+    }
+  };
+  const sqlite = dialectOf(db) === 'sqlite';
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(async (tx) => {
-        const hooks: (() => Promise<void>)[] = [];
-        beforeCommit.set(tx, hooks);
-        const result = await fn(tx);
-        for (let i = 0; i < hooks.length; i++) await hooks[i]!();
-        return result;
-      });
+      return await (sqlite ? inCommitGroup(db, unit) : db.transaction().execute(unit));
     } catch (err) {
       if (attempt >= attempts || !isRetryable(err)) throw err;
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
