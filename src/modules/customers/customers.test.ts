@@ -11,6 +11,7 @@ import { createSqlBus } from '../../platform/bus/sql-bus.ts';
 import { topology } from '../../platform/bus/topology.ts';
 import { MemoryCache } from '../../platform/cache/memory.ts';
 import type { App } from '../../platform/http/server.ts';
+import { createLogger } from '../../platform/log/log.ts';
 import { consumers } from '../../workloads/consumers.ts';
 import { saleCompleted, saleReturned } from '../sales/index.ts';
 import { DEMO_PASSWORD } from '../tenancy/seed.ts';
@@ -191,6 +192,34 @@ describe.each(testDialects())('customers on %s', (dialect) => {
     for (const a of audit)
       for (const secret of ['山田', 'ヤマダ', '1111', c.email as string])
         expect(a.summary).not.toContain(secret);
+  });
+
+  it('keeps names, phones and e-mails out of the log lines of every request', async () => {
+    let out = '';
+    const log = createLogger({ level: 'info', destination: { write: (m: string) => void (out += m) } });
+    const logged = await startPos({ ...testPlatform(t.handle), log }, { plugins: [customersRoutes] });
+    try {
+      const c = await new StaffClient(logged).login('owner@hoshi.example', DEMO_PASSWORD);
+      await c.post('/api/v1/auth/session', { mode: 'admin' });
+      const personal = {
+        name: '伊集院 光',
+        nameKana: 'イジュウイン',
+        phone: '070-9876-5432',
+        email: 'hikaru@example.jp',
+      };
+      const made = await c.post(akihabara, { ...personal, code: `LOG-${dialect}` });
+      expect(made.statusCode).toBe(201);
+      for (const q of ['伊集院', '5432', 'hikaru@example.jp'])
+        expect((await c.get(`${akihabara}?q=${encodeURIComponent(q)}&limit=5`)).json().items).toHaveLength(1);
+      await c.patch(`${akihabara}/${made.json().id}`, { phone: '070-9876-5433' });
+      await c.post(akihabara, { ...personal, email: 'hikaru@' }); // 400
+      await c.post(akihabara, { ...personal, code: `LOG-${dialect}` }); // 409
+      expect(out).toContain('customers?q=*&limit=5');
+      for (const secret of [...Object.values(personal), '伊集院', '9876', 'hikaru'])
+        for (const form of [secret, encodeURIComponent(secret)]) expect(out).not.toContain(form);
+    } finally {
+      await logged.close();
+    }
   });
 
   it('archives a customer: hidden from search and new sales, still readable, member number kept', async () => {
