@@ -36,6 +36,7 @@ export const policyNames = [
   'cash.view_history',
   'transactions.view',
   'customers.view',
+  'customers.manage',
   'reports.view',
   'ec.manage',
   'tasks.manage',
@@ -58,6 +59,9 @@ export const builtinGroups = {
     'registers.open_close',
     'cash.move',
     'customers.view_at_register',
+    // members are registered and looked up at the register
+    'customers.view',
+    'customers.manage',
     'buyins.reception',
     'items.view',
     'stock.view',

@@ -7,6 +7,7 @@ import * as registers from '../modules/registers/index.ts';
 import * as catalog from '../modules/catalog/index.ts';
 import * as inventory from '../modules/inventory/index.ts';
 import * as sales from '../modules/sales/index.ts';
+import * as customers from '../modules/customers/index.ts';
 import * as tasks from '../modules/tasks/index.ts';
 import { schedules } from './schedules.ts';
 
@@ -35,6 +36,8 @@ export const consumers: Record<WorkerName, readonly EventHandler[]> = {
     sales.handlers.runningTotalOfSale,
     sales.handlers.runningTotalOfReturn,
     sales.handlers.receiptMail,
+    customers.handlers.statsOfSale,
+    customers.handlers.statsOfReturn,
   ],
   'worker-ec-order': [],
   'worker-external-ec': [],

@@ -4,6 +4,7 @@ import { registersRoutes } from '../modules/registers/index.ts';
 import { catalogRoutes } from '../modules/catalog/index.ts';
 import { inventoryRoutes } from '../modules/inventory/index.ts';
 import { salesRoutes } from '../modules/sales/index.ts';
+import { customersRoutes } from '../modules/customers/index.ts';
 import { reportingRoutes } from '../modules/reporting/index.ts';
 import { tasksRoutes } from '../modules/tasks/index.ts';
 import { staffAuthenticator, staffPrincipal, tenancyRoutes } from '../modules/tenancy/index.ts';
@@ -24,6 +25,7 @@ export default defineWebApp({
     catalogRoutes,
     inventoryRoutes,
     salesRoutes,
+    customersRoutes,
     reportingRoutes,
     // The POS single-page app (web/pos) at `/`; a wildcard, so it never shadows the routes above.
     spaRoutes({ dir: webAppDist('pos'), title: 'regi POS' }),

@@ -282,3 +282,38 @@ export interface DailyReport {
   cashOverShort: number;
   byMethod: { kind: 'sale' | 'sale_refund'; method: string; count: number; amount: number }[];
 }
+
+/** A customer of the store (GET /stores/{id}/customers/{customerId}). */
+export interface Customer {
+  id: number;
+  code: string | null;
+  name: string;
+  nameKana: string;
+  phone: string;
+  email: string;
+  note: string;
+  archivedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A row of the customer list: the customer, their number of purchases and last visit. */
+export interface CustomerRow extends Customer {
+  salesCount: number;
+  lastVisitDate: string | null;
+}
+
+/** What worker-transaction keeps per customer (eventually consistent with the sales). */
+export interface CustomerDetail extends Customer {
+  stats: {
+    salesCount: number;
+    salesTotal: number;
+    returnsCount: number;
+    returnsTotal: number;
+    netTotal: number;
+    items: number;
+    firstVisitDate: string | null;
+    lastVisitDate: string | null;
+    updatedAt: string | null;
+  };
+}

@@ -5,12 +5,14 @@ import { describeError } from '../errors.ts';
 import { formatYen, useI18n } from '../i18n.tsx';
 import type { Item, Me, Page, StoreSummary, TransactionRow } from '../types.ts';
 import { DailyReports, Staff, StoreSettingsForm } from './Admin.tsx';
+import { Customers } from './Customers.tsx';
 import { StockSlips } from './Slips.tsx';
 import { LedgerDialog, StockCount, StockDocumentForm, type NamedProduct } from './Stock.tsx';
 
 /**
  * Admin mode: a store's items with stock, prices and each product's ledger; stocking, loss and
- * stock counts; the list of slips (cancel, reverse); transactions with a CSV download; daily reports; staff and groups; store settings.
+ * stock counts; the list of slips (cancel, reverse); transactions with a CSV download; customers;
+ * daily reports; staff and groups; store settings.
  * A tab shows only when the account holds the permission its API asks for.
  */
 export function BackOffice({ me, stores }: { me: Me; stores: StoreSummary[] }) {
@@ -26,6 +28,7 @@ export function BackOffice({ me, stores }: { me: Me; stores: StoreSummary[] }) {
       ['count', 'countTab', 'stock.adjust'],
       ['slips', 'slipsTab', 'stock.view'],
       ['transactions', 'transactionsTab', 'transactions.view'],
+      ['customers', 'customersTab', 'customers.view'],
       ['daily', 'dailyTab', 'reports.view'],
       ['staff', 'staffTab', 'staff.manage'],
       ['settings', 'settingsTab', 'store.update'],
@@ -69,6 +72,9 @@ export function BackOffice({ me, stores }: { me: Me; stores: StoreSummary[] }) {
         <StockSlips key={storeId} storeId={storeId} canStock={policies.has('stock.stocking')} />
       )}
       {storeId !== null && tab === 'transactions' && <Transactions key={storeId} storeId={storeId} />}
+      {storeId !== null && tab === 'customers' && (
+        <Customers key={storeId} storeId={storeId} canManage={policies.has('customers.manage')} />
+      )}
       {storeId !== null && tab === 'daily' && <DailyReports key={storeId} storeId={storeId} />}
       {tab === 'staff' && <Staff stores={stores} />}
       {storeId !== null && tab === 'settings' && <StoreSettingsForm key={storeId} storeId={storeId} />}
