@@ -203,7 +203,9 @@ async function idempotent(
   const earlier = await replayOf(db, ctx, key, expect);
   if (earlier) return { value: earlier, replayed: true };
   try {
-    return { value: await withTransaction(db, work), replayed: false };
+    // Read committed: a sale locks its products and their cost layers, and under repeatable read
+    // that locking read also locks index gaps, on which concurrent sales deadlock.
+    return { value: await withTransaction(db, work, { isolation: 'read committed' }), replayed: false };
   } catch (err) {
     // A twin request with the same key committed first (it held the register while this one
     // waited, so this one fails on the finished sale or on the unique key): answer as the twin did.

@@ -83,7 +83,8 @@ export function staffAuthenticator(p: Platform, opts?: StaffAuthOptions): Authen
       if (!sessionId) return null;
       const session = await sessions.get(sessionId);
       if (!session) return null;
-      const account = await loadAccount(db, session.accountId, session.corporationId);
+      // The store in the URL is checked in the same read (authorize uses the answer).
+      const account = await loadAccount(db, session.accountId, session.corporationId, storeIdOf(request));
       if (!account) {
         await sessions.destroy(sessionId);
         return null;
@@ -97,11 +98,12 @@ export function staffAuthenticator(p: Platform, opts?: StaffAuthOptions): Authen
       const storeParam = (request.params as { storeId?: string } | undefined)?.storeId;
       let storeId: number | null = null;
       if (storeParam !== undefined) {
-        storeId = /^[1-9]\d{0,15}$/.test(storeParam) ? Number(storeParam) : null;
+        storeId = storeIdOf(request) ?? null;
         const allowed =
           storeId !== null &&
           (session.mode !== 'sales' || session.storeId === storeId) &&
-          (await accountMayUseStore(db, account.id, account.corporationId, storeId));
+          (account.linkedStoreId === storeId ||
+            (await accountMayUseStore(db, account.id, account.corporationId, storeId)));
         // Another tenant's store and a store this session may not use look the same: not found.
         if (!allowed) throw new NotFoundError('The store');
       }
@@ -145,6 +147,12 @@ export function staffAuthenticator(p: Platform, opts?: StaffAuthOptions): Authen
         p.store = { ...actor, storeId, registerId: session.storeId === storeId ? session.registerId : null };
     },
   };
+}
+
+/** The store id in the URL, when there is a well-formed one. */
+function storeIdOf(request: FastifyRequest): number | undefined {
+  const param = (request.params as { storeId?: string } | undefined)?.storeId;
+  return param !== undefined && /^[1-9]\d{0,15}$/.test(param) ? Number(param) : undefined;
 }
 
 function principalOf(request: FastifyRequest): StaffPrincipal {

@@ -15,15 +15,27 @@ export interface AccountRow {
   groupName: string;
   policies: ReadonlySet<PolicyName>;
   staffCodeRequired: boolean;
+  /** The store asked about (`forStore`) when the account may use it, else null. */
+  linkedStoreId: number | null;
 }
 
-/** An enabled account with its group's policies and its corporation's staff-code switch. */
-export async function loadAccount(db: Db | Tx, accountId: number, corporationId: number) {
+/**
+ * An enabled account with its group's policies and its corporation's staff-code switch; with
+ * `forStore`, also whether it may use that store (what accountMayUseStore answers), in the same read.
+ */
+export async function loadAccount(db: Db | Tx, accountId: number, corporationId: number, forStore?: number) {
   const row = await db
     .selectFrom('staff_account as a')
     .innerJoin('permission_group as g', 'g.id', 'a.group_id')
     .innerJoin('corporation as c', 'c.id', 'a.corporation_id')
+    .leftJoin('staff_store as l', (j) =>
+      j.onRef('l.account_id', '=', 'a.id').on('l.store_id', '=', forStore ?? 0),
+    )
+    .leftJoin('store as s', (j) =>
+      j.onRef('s.id', '=', 'l.store_id').onRef('s.corporation_id', '=', 'a.corporation_id'),
+    )
     .select([
+      's.id as linked_store_id',
       'a.id',
       'a.corporation_id',
       'a.email',
@@ -52,6 +64,7 @@ export async function loadAccount(db: Db | Tx, accountId: number, corporationId:
     groupName: row.group_name,
     policies: groupPolicies(row.builtin, row.policies),
     staffCodeRequired: Number(row.staff_code_required) === 1,
+    linkedStoreId: row.linked_store_id == null ? null : Number(row.linked_store_id),
   } satisfies AccountRow;
 }
 

@@ -35,6 +35,17 @@ export function onBeforeCommit(tx: Tx, fn: () => Promise<void>): boolean {
   return true;
 }
 
+export interface TransactionOptions {
+  /** Re-runs after a deadlock or a busy database (default 4 attempts in all). */
+  attempts?: number;
+  /**
+   * MySQL only (SQLite transactions are serial). READ COMMITTED for hot write paths that lock rows
+   * by a range of a secondary index: under the default REPEATABLE READ such a locking read also
+   * locks the gaps around the rows, and concurrent sales then deadlock on the cost-layer index.
+   */
+  isolation?: 'read committed';
+}
+
 /**
  * Runs one unit of work in one transaction. Every command goes through here: either all of its
  * writes (state, ledger rows, outbox events) commit or none do. A deadlock or busy database re-runs
@@ -42,7 +53,11 @@ export function onBeforeCommit(tx: Tx, fn: () => Promise<void>): boolean {
  * On SQLite the unit shares a commit with those that arrive with it (commit-group.ts); it is
  * still all or nothing, and answered only once committed.
  */
-export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, attempts = 4): Promise<T> {
+export async function withTransaction<T>(
+  db: Db,
+  fn: (tx: Tx) => Promise<T>,
+  opts: TransactionOptions = {},
+): Promise<T> {
   const unit = async (tx: Tx) => {
     const hooks: (() => Promise<void>)[] = [];
     beforeCommit.set(tx, hooks);
@@ -57,9 +72,11 @@ export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, att
   const sqlite = dialectOf(db) === 'sqlite';
   for (let attempt = 1; ; attempt++) {
     try {
-      return await (sqlite ? inCommitGroup(db, unit) : db.transaction().execute(unit));
+      if (sqlite) return await inCommitGroup(db, unit);
+      const begin = db.transaction();
+      return await (opts.isolation ? begin.setIsolationLevel(opts.isolation) : begin).execute(unit);
     } catch (err) {
-      if (attempt >= attempts || !isRetryable(err)) throw err;
+      if (attempt >= (opts.attempts ?? 4) || !isRetryable(err)) throw err;
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
     }
   }
