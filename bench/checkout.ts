@@ -8,6 +8,7 @@
  * `{db, clients, sales, salesPerS, p50Ms, p99Ms, oversold, ledgerMismatches, errors}`.
  */
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -138,6 +139,32 @@ const child = spawn(process.execPath, [...profile, path.join(root, 'bin/regi.js'
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const base = `http://127.0.0.1:${port}`;
+// node:http with kept-alive connections, not fetch: the load generator shares the two cores with
+// the server, and fetch costs it several times the CPU per request.
+const agent = new http.Agent({ keepAlive: true, maxSockets: clients + 4 });
+interface Reply {
+  status: number;
+  body: string;
+  cookies: string[];
+}
+function request(method: string, url: string, headers: Record<string, string>, payload?: string) {
+  return new Promise<Reply>((resolve, reject) => {
+    const req = http.request(base + url, { method, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          body: Buffer.concat(chunks).toString(),
+          cookies: res.headers['set-cookie'] ?? [],
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
 try {
   for (let i = 0; ; i++) {
     const ok = await fetch(`${base}/readyz`).then(
@@ -159,24 +186,24 @@ try {
         'x-forwarded-for': address,
         cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
       };
-      if (body !== undefined) headers['content-type'] = 'application/json';
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      if (payload !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(payload));
+      }
       if (method !== 'GET' && jar.has('regi_csrf'))
         headers['x-csrf-token'] = decodeURIComponent(jar.get('regi_csrf')!);
-      const res = await fetch(base + url, {
-        method,
-        headers,
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
-      for (const c of res.headers.getSetCookie()) {
+      const res = await request(method, url, headers, payload);
+      for (const c of res.cookies) {
         const [pair] = c.split(';');
         const [k, v] = pair!.split('=');
         jar.set(k!, v!);
       }
       return res;
     };
-    const must = async (res: Promise<Response>) => {
+    const must = async (res: Promise<Reply>) => {
       const r = await res;
-      if (!r.ok) throw new Error(`${r.status} ${await r.text()}`);
+      if (r.status >= 300) throw new Error(`${r.status} ${r.body}`);
       return r;
     };
     await must(
@@ -235,8 +262,8 @@ try {
         const ms = performance.now() - started;
         if (res.status !== 201) {
           errors++;
-          if (firstErrors.length < 5) firstErrors.push(`${res.status} ${await res.text()}`);
-        } else await res.arrayBuffer();
+          if (firstErrors.length < 5) firstErrors.push(`${res.status} ${res.body}`);
+        }
         if (Date.now() >= warmupUntil) {
           if (!measuredFrom) measuredFrom = Date.now();
           if (res.status === 201) latencies.push(ms);
@@ -298,5 +325,6 @@ try {
   );
   process.stdout.write(JSON.stringify(result) + '\n');
 } finally {
+  agent.destroy();
   child.kill('SIGTERM');
 }

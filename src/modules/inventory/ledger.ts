@@ -102,6 +102,8 @@ interface LayerState extends CostLayer {
 export async function moveStocks(tx: Tx, ctx: StockContext, moves: StockMove[]): Promise<StockBalance[]> {
   if (moves.length === 0) return [];
   for (const m of moves) validate(m);
+  if (new Set(moves.map((m) => `${m.source.kind}\u0000${m.source.id}`)).size > 1)
+    throw new Error('moveStocks: the moves of a batch share one source');
   const locked = await lockProducts(
     tx,
     ctx.storeId,
@@ -306,16 +308,18 @@ function caseById<T extends number | string>(pairs: [number, T][]) {
 }
 
 /**
- * The ledger rows in one INSERT; their ids, in order. One row: the insert id. Several (one source,
- * whose document or sale this transaction holds): read back, since MySQL's interleaved auto-increment
- * does not promise consecutive ids.
+ * The ledger rows in one INSERT; their ids, in order. SQLite returns them (ids grow in row order).
+ * MySQL: one row gives its insert id; several (one source, whose document or sale this transaction
+ * holds) are read back, since interleaved auto-increment (Aurora's default) does not promise
+ * consecutive ids.
  */
 async function insertLedgerRows(tx: Tx, rows: Insertable<StockLedgerTable>[]): Promise<number[]> {
-  const res = await tx.insertInto('stock_ledger').values(rows).executeTakeFirstOrThrow();
+  const insert = tx.insertInto('stock_ledger').values(rows);
+  if (dialectOf(tx) === 'sqlite')
+    return (await insert.returning('id').execute()).map((r) => Number(r.id)).sort((a, b) => a - b);
+  const res = await insert.executeTakeFirstOrThrow();
   if (rows.length === 1) return [Number(res.insertId)];
   const [first] = rows;
-  const sources = new Set(rows.map((r) => `${r.source_kind}\u0000${r.source_id}`));
-  if (sources.size !== 1) throw new Error('moveStocks: one source per batch');
   const ids = await tx
     .selectFrom('stock_ledger')
     .select('id')
