@@ -139,6 +139,16 @@ const child = spawn(process.execPath, [...profile, path.join(root, 'bin/regi.js'
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const base = `http://127.0.0.1:${port}`;
+/** CPU time the server process has used so far, from /proc (null where there is none). */
+function serverCpuMs(): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime (fields 14 and 15 of stat; 12 and 13 after the command name) in clock ticks.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
 // node:http with kept-alive connections, not fetch: the load generator shares the two cores with
 // the server, and fetch costs it several times the CPU per request.
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients + 4 });
@@ -241,6 +251,7 @@ try {
   const warmupUntil = Date.now() + 2000;
   const until = warmupUntil + seconds * 1000;
   let measuredFrom = 0;
+  let cpuFrom: number | null = null;
   await Promise.all(
     sessions.map(async (s, i) => {
       let n = 0;
@@ -265,13 +276,21 @@ try {
           if (firstErrors.length < 5) firstErrors.push(`${res.status} ${res.body}`);
         }
         if (Date.now() >= warmupUntil) {
-          if (!measuredFrom) measuredFrom = Date.now();
+          if (!measuredFrom) {
+            measuredFrom = Date.now();
+            cpuFrom = serverCpuMs();
+          }
           if (res.status === 201) latencies.push(ms);
         }
       }
     }),
   );
   const elapsed = (Date.now() - measuredFrom) / 1000;
+  const cpuTo = serverCpuMs();
+  const serverCpuMsPerSale =
+    cpuFrom === null || cpuTo === null
+      ? null
+      : Math.round(((cpuTo - cpuFrom) / latencies.length) * 1000) / 1000;
 
   const check = openDatabase(databaseUrl);
   const oversold = Number(
@@ -316,6 +335,8 @@ try {
     oversold,
     ledgerMismatches,
     errors,
+    // Where the time goes: the server's own CPU per sale (Linux; user + system, all its threads).
+    serverCpuMsPerSale,
   };
   if (firstErrors.length) console.error(firstErrors.join('\n'));
   fs.mkdirSync(path.join(root, 'bench/results'), { recursive: true });

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../../kernel/uuid.ts';
 import { z } from 'zod';
 
 /**
