@@ -63,16 +63,20 @@ export function defineEvent<S extends z.ZodType>(
     family: familyOf(type),
     version,
     schema: schema as z.ZodType<z.output<S>>,
-    build: ({ corporationId, storeId, key, data }) => ({
-      id: uuidv7(),
-      type,
-      version,
-      occurredAt: new Date().toISOString(),
-      corporationId,
-      storeId,
-      key,
-      data: schema.parse(data) as z.output<S>,
-    }),
+    build: ({ corporationId, storeId, key, data }) => {
+      const env = {
+        id: uuidv7(),
+        type,
+        version,
+        occurredAt: new Date().toISOString(),
+        corporationId,
+        storeId,
+        key: envelopeSchema.shape.key.parse(key),
+        data: schema.parse(data) as z.output<S>,
+      };
+      built.add(env);
+      return env;
+    },
   };
   registry.set(type, def as EventDefinition);
   return def;
@@ -82,8 +86,12 @@ export function eventDefinition(type: string): EventDefinition | undefined {
   return registry.get(type);
 }
 
+/** Envelopes made by a definition's build(): valid by construction, not parsed again on publish. */
+const built = new WeakSet<EventEnvelope>();
+
 /** Throws unless the envelope is well formed and its data matches its registered schema. */
 export function validateEnvelope(event: EventEnvelope): EventEnvelope {
+  if (built.has(event)) return event;
   const env = envelopeSchema.parse(event);
   const def = registry.get(env.type);
   if (!def) throw new Error(`event type ${env.type} is not defined (defineEvent)`);

@@ -136,18 +136,17 @@ describe('isRetryable', () => {
 });
 
 describe('SQLite statement cache', () => {
-  it('reuses a prepared statement for the same SQL and evicts the least recently used beyond its size', () => {
+  it('reuses a prepared statement for the same SQL and evicts the oldest beyond its size', () => {
     const conn = new SQLite(':memory:');
     const cached = withStatementCache(conn, 2);
     const a = cached.prepare('select 1');
     expect(cached.prepare('select 1')).toBe(a);
     const b = cached.prepare('select 2');
-    cached.prepare('select 1'); // now the most recent
-    cached.prepare('select 3'); // evicts "select 2"
-    expect(cached.prepare('select 1')).toBe(a);
-    const again = cached.prepare('select 2');
-    expect(again).not.toBe(b);
-    expect(again.all([])).toEqual([{ 2: 2 }]);
+    cached.prepare('select 3'); // evicts "select 1", the oldest
+    expect(cached.prepare('select 2')).toBe(b);
+    const again = cached.prepare('select 1');
+    expect(again).not.toBe(a);
+    expect(again.all([])).toEqual([{ 1: 1 }]);
     cached.close();
   });
 });
