@@ -3,7 +3,9 @@ import { toDbTime } from '../../kernel/time.ts';
 import type { EventDefinition, EventEnvelope } from '../../platform/bus/events.ts';
 import { onEvent, type HandlerContext } from '../../platform/bus/handler.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
-import { saleCompleted, saleReturned } from '../sales/index.ts';
+// Sales' event contract itself, not its index: sales imports customers (a sale names its customer),
+// and the index would close that cycle before the event definitions exist.
+import { saleCompleted, saleReturned } from '../sales/events.ts';
 import './tables.ts';
 
 /*

@@ -1,9 +1,10 @@
 import type { Selectable } from 'kysely';
-import { ValidationError, type FieldError } from '../../kernel/errors.ts';
+import { NotFoundError, ValidationError, type FieldError } from '../../kernel/errors.ts';
 import type { PolicyName } from '../../kernel/policies.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import type { Db } from '../../platform/db/connect.ts';
 import { MissingPolicyError } from '../../platform/http/auth.ts';
+import { customerOf } from '../customers/index.ts';
 import {
   computeReceipt,
   DiscountTooLarge,
@@ -29,6 +30,8 @@ export interface CartLineInput {
 export interface CartInput {
   lines: CartLineInput[];
   cartDiscount?: DiscountInput | null | undefined;
+  /** A customer of this store the sale is made to. */
+  customerId?: number | null | undefined;
 }
 
 export interface PricedLine {
@@ -51,6 +54,7 @@ export interface TaxSettings {
 export interface PricedCart {
   lines: PricedLine[];
   cartDiscount: Discount | null;
+  customerId: number | null;
   totals: ReceiptTotals;
   tax: TaxSettings;
 }
@@ -146,9 +150,20 @@ export async function priceCart(
     });
   });
   if (input.cartDiscount) need('sales.manual_discount');
-  if (errors.length) throw new ValidationError(errors, 'The cart names products this store does not have.');
+  const customerId = input.customerId ?? null;
+  if (customerId !== null)
+    await customerOf(tx, ctx.storeId, customerId).catch((err: unknown) => {
+      if (!(err instanceof NotFoundError)) throw err;
+      errors.push({
+        field: 'customerId',
+        code: 'unknown_customer',
+        message: `no customer ${customerId} in this store`,
+      });
+    });
+  if (errors.length)
+    throw new ValidationError(errors, 'The cart names products or a customer this store does not have.');
   const cartDiscount = toDiscount(input.cartDiscount);
-  return { lines, cartDiscount, totals: totalsOf(lines, cartDiscount, tax), tax };
+  return { lines, cartDiscount, customerId, totals: totalsOf(lines, cartDiscount, tax), tax };
 }
 
 /** computeReceipt() with its range errors turned into field errors. */
@@ -243,12 +258,13 @@ export function saleTotalsRow(cart: PricedCart) {
     tax: cart.totals.tax,
     total: cart.totals.total,
     items: cart.lines.reduce((n, l) => n + l.quantity, 0),
+    customer_id: cart.customerId,
   } as const;
 }
 
 type StoredSale = Pick<
   Selectable<SaleTable>,
-  'id' | 'tax_mode' | 'tax_rounding' | 'cart_discount_kind' | 'cart_discount_value'
+  'id' | 'tax_mode' | 'tax_rounding' | 'cart_discount_kind' | 'cart_discount_value' | 'customer_id'
 >;
 
 /**
@@ -288,6 +304,7 @@ export function cartOf(
   return {
     lines,
     cartDiscount,
+    customerId: sale.customer_id == null ? null : Number(sale.customer_id),
     tax,
     totals: totalsOf(lines, cartDiscount, tax),
     costs: rows.map((r) => (r.cost == null ? null : Number(r.cost))),

@@ -37,6 +37,8 @@ export interface SaleView {
   number: string | null;
   registerId: number;
   staffId: number;
+  /** The customer the sale was made to (customers module), or null. */
+  customerId: number | null;
   completedBy: number | null;
   businessDate: string | null;
   taxMode: 'inclusive' | 'exclusive';
@@ -120,6 +122,7 @@ export function saleView(
     number: s.number,
     registerId: Number(s.register_id),
     staffId: Number(s.staff_id),
+    customerId: num(s.customer_id),
     completedBy: num(s.completed_by),
     businessDate: s.business_date,
     taxMode: s.tax_mode,

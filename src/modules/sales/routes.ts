@@ -48,6 +48,7 @@ const cart = z
   .object({
     lines: z.array(cartLine).max(200),
     cartDiscount: discount.nullish().describe('Needs sales.manual_discount'),
+    customerId: id.nullish().describe('A customer of this store: the sale counts in their figures'),
   })
   .strict();
 const payment = z
@@ -125,10 +126,10 @@ export const salesRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const { registerId, lines, cartDiscount } = request.body;
+      const { registerId, lines, cartDiscount, customerId } = request.body;
       const sale = await createDraft(db, storeContext(request), {
         registerId,
-        cart: { lines: lines ?? [], cartDiscount },
+        cart: { lines: lines ?? [], cartDiscount, customerId },
       });
       return reply.status(201).send(sale);
     },
@@ -242,12 +243,12 @@ export const salesRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const { lines, cartDiscount, ...pay } = request.body;
+      const { lines, cartDiscount, customerId, ...pay } = request.body;
       return sendOutcome(
         reply,
         await checkout(db, storeContext(request), {
           ...pay,
-          cart: { lines, cartDiscount },
+          cart: { lines, cartDiscount, customerId },
           idempotencyKey: idempotencyKeyOf(request),
         }),
         201,

@@ -13,6 +13,7 @@ import type { App } from '../../platform/http/server.ts';
 import { withTransaction } from '../../platform/db/transaction.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { moveStock } from '../inventory/index.ts';
+import { customersRoutes, handlers as customerHandlers } from '../customers/index.ts';
 import { registersRoutes } from '../registers/index.ts';
 import { DEMO_PASSWORD } from '../tenancy/seed.ts';
 import { createStore } from '../tenancy/stores.ts';
@@ -39,7 +40,9 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
     const scope = Object.values(s).find((x) => x.corporationId === dragonId)!;
     dragon = { corporationId: dragonId, ownerId: scope.ownerId };
     hoshiStore = Object.values(s).find((x) => x.corporationId !== dragonId)!.storeId;
-    app = await startPos(testPlatform(t.handle), { plugins: [registersRoutes(), salesRoutes] });
+    app = await startPos(testPlatform(t.handle), {
+      plugins: [registersRoutes(), salesRoutes, customersRoutes],
+    });
     owner = await new StaffClient(app).login('owner@dragon.example', DEMO_PASSWORD);
     expect((await owner.post('/api/v1/auth/session', { mode: 'admin' })).statusCode).toBe(200);
   });
@@ -203,6 +206,83 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
     expect(returned.payments.map((p) => p.amount).sort((a, b) => a - b)).toEqual(
       split.payments.map((p) => -p.amount).sort((a, b) => a - b),
     );
+  });
+
+  it('sells to a customer of the store: the sale, its return and their events name them, and their figures follow', async () => {
+    const shop = await newShop();
+    const clerk = await clerkOn(shop, shop.primary);
+    await openRegister(clerk, shop, shop.primary);
+    const created = await clerk.post(`${shop.base}/customers`, { name: '山田 花子', code: 'M-100' });
+    expect(created.statusCode).toBe(201);
+    const customerId = (created.json() as { id: number }).id;
+
+    // Another store's customer (or none at all) is refused with nothing written.
+    const elsewhere = await newShop();
+    const stranger = (await owner.post(`${elsewhere.base}/customers`, { name: 'Other shop' })).json() as {
+      id: number;
+    };
+    const before = await stockOf(shop.products.cardA);
+    for (const unknown of [stranger.id, 999_999]) {
+      const refused = await sell(clerk, shop, {
+        lines: [{ productId: shop.products.cardA, quantity: 1 }],
+        customerId: unknown,
+        payment: { cashTendered: 2000 },
+      });
+      expect([refused.statusCode, refused.json().errors]).toEqual([
+        400,
+        [expect.objectContaining({ field: 'customerId', code: 'unknown_customer' })],
+      ]);
+    }
+    expect(await stockOf(shop.products.cardA)).toBe(before);
+
+    // A held cart keeps its customer; checkout names them too.
+    const draft = (
+      await clerk.post(`${shop.base}/sales`, {
+        lines: [{ productId: shop.products.drink, quantity: 2 }],
+        customerId,
+      })
+    ).json() as SaleView;
+    expect(draft.customerId).toBe(customerId);
+    const paid = (
+      await clerk.post(`${shop.base}/sales/${draft.id}/complete`, { payment: { cashTendered: 300 } })
+    ).json() as SaleView;
+    const sold = (
+      await sell(clerk, shop, {
+        lines: [{ productId: shop.products.cardA, quantity: 1 }],
+        customerId,
+        payment: { other: { method: 'card', amount: 1980 } },
+      })
+    ).json() as SaleView;
+    expect([paid.customerId, sold.customerId]).toEqual([customerId, customerId]);
+    const back = (
+      await owner.post(`${shop.base}/sales/${sold.id}/return`, {
+        reason: 'changed mind',
+        registerId: shop.primary,
+      })
+    ).json() as SaleView;
+    expect(back.customerId).toBe(customerId);
+
+    // worker-transaction turns the events into the customer's figures.
+    const events = [
+      ...(await outboxEvents<{ saleId: number; customerId: number | null }>(t.db, 'sales.completed')),
+      ...(await outboxEvents<{ saleId: number; customerId: number | null }>(t.db, 'sales.returned')),
+    ].filter((e) => [paid.id, sold.id, back.id].includes(e.data.saleId));
+    expect(events.map((e) => e.data.customerId)).toEqual([customerId, customerId, customerId]);
+    for (const e of events)
+      await runHandler(
+        t.db,
+        e.type === 'sales.completed' ? customerHandlers.statsOfSale : customerHandlers.statsOfReturn,
+        e,
+      );
+    const figures = (await clerk.get(`${shop.base}/customers/${customerId}`)).json() as {
+      stats: { salesCount: number; salesTotal: number; returnsCount: number; returnsTotal: number };
+    };
+    expect(figures.stats).toMatchObject({
+      salesCount: 2,
+      salesTotal: 300 + 1980,
+      returnsCount: 1,
+      returnsTotal: 1980,
+    });
   });
 
   it('sells a mixed 10%/8% cart for cash: stock out, cash in, tax per rate, change, events', async () => {

@@ -18,6 +18,8 @@ export interface SaleTable {
   business_date: string | null;
   /** Who started the cart. */
   staff_id: number;
+  /** The customer the sale is made to (customers module), when one was attached. */
+  customer_id: number | null;
   /** Who took the money (the acting clerk at completion). */
   completed_by: number | null;
   return_of_sale_id: number | null;
