@@ -34,6 +34,7 @@ interface SaleView {
   kind?: string;
   total: number;
   change?: number | null;
+  customerId?: number | null;
 }
 
 let dataDir: string;
@@ -48,6 +49,7 @@ let registerId: number;
 let products: Product[];
 let saleNumber: string;
 let sale: SaleView;
+let customer: { id: number };
 
 const shot = (name: string) => page.screenshot({ path: path.join(screenshotDir, `pos-${name}.png`) });
 
@@ -97,6 +99,11 @@ beforeAll(async () => {
     .filter((p): p is Product => !!p);
   products = inStock.slice(0, 2);
   expect(products).toHaveLength(2);
+  // A member the first sale is made to (picked at the register by member number).
+  customer = await owner.post<{ id: number }>(`/api/v1/stores/${storeId}/customers`, {
+    name: '鈴木 一郎',
+    code: 'HC-0100',
+  });
 
   context = browser.context;
   page = await context.newPage();
@@ -188,6 +195,15 @@ describe('the POS app in Chromium', () => {
     const expected = products[0]!.sellPrice + products[1]!.sellPrice - 100;
     await expect.poll(() => page.getByTestId('total').innerText()).toBe(yen(expected));
     expect(await page.getByTestId('cart-discount').innerText()).toBe(yen(-100));
+    // The customer the sale is made to: F5, their member number, Enter to search, Enter to take.
+    await page.keyboard.press('F5');
+    const found = page.getByTestId('customer-dialog');
+    await found.locator('input[name=q]').waitFor();
+    await page.keyboard.type('HC-0100');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => found.innerText()).toContain('鈴木 一郎');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('sale-customer').innerText()).toContain('鈴木 一郎 (HC-0100)');
     // The tax shown is the server's figure for this cart, not one the browser worked out.
     const open = await owner.get<{ items: { id: number }[] }>(
       `/api/v1/stores/${storeId}/sales?registerId=${registerId}`,
@@ -224,7 +240,12 @@ describe('the POS app in Chromium', () => {
     sale = await owner.get<SaleView>(
       `/api/v1/stores/${storeId}/sales/lookup?number=${encodeURIComponent(saleNumber)}`,
     );
-    expect(sale).toMatchObject({ status: 'completed', total, change: tendered - total });
+    expect(sale).toMatchObject({
+      status: 'completed',
+      total,
+      change: tendered - total,
+      customerId: customer.id,
+    });
     expect(await Promise.all(products.map((p) => stockOf(p.id)))).toEqual(before.map((n) => n - 1));
     const state = await owner.get<{ expectedCash: number }>(
       `/api/v1/stores/${storeId}/registers/${registerId}/state`,

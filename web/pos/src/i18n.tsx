@@ -266,6 +266,9 @@ const ja = {
   slipFinal: '確定',
   confirmReverse: '入荷伝票 #{name} の数量を在庫から戻します。',
   reversesSlip: '#{name} の取消',
+  customerOfSale: '顧客',
+  noCustomerOfSale: '顧客: なし (F5 で指定)',
+  pick: '選択',
   // back office: customers
   customersTab: '顧客',
   customerSearchPlaceholder: '氏名・フリガナ・電話番号・会員番号・メールで検索',
@@ -634,6 +637,9 @@ const en: Dictionary = {
   slipFinal: 'Final',
   confirmReverse: 'The units of stocking slip #{name} will leave stock again.',
   reversesSlip: 'reverses #{name}',
+  customerOfSale: 'Customer',
+  noCustomerOfSale: 'Customer: none (F5 to set)',
+  pick: 'Pick',
   // back office: customers
   customersTab: 'Customers',
   customerSearchPlaceholder: 'Search by name, reading, phone, member number or e-mail',

@@ -119,6 +119,8 @@ export interface Sale {
   status: 'draft' | 'held' | 'completed' | 'cancelled';
   number: string | null;
   registerId: number;
+  /** The customer the sale is made to, or null. */
+  customerId: number | null;
   taxMode: 'inclusive' | 'exclusive';
   lines: SaleLine[];
   items: number;

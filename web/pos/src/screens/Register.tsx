@@ -7,6 +7,8 @@ import { formatYen, useI18n, type Translate } from '../i18n.tsx';
 import type { Route } from '../router.ts';
 import type {
   CartLineInput,
+  Customer,
+  CustomerRow,
   Discount,
   Item,
   Lookup,
@@ -33,8 +35,12 @@ type Dialog =
   | { kind: 'discount'; target: 'line' | 'cart' }
   | { kind: 'price' }
   | { kind: 'held' }
+  | { kind: 'customer' }
   | { kind: 'pay'; sale: Sale }
   | { kind: 'done'; sale: Sale };
+
+/** What the register shows of the customer a sale is made to. */
+type CustomerRef = Pick<Customer, 'id' | 'code' | 'name'>;
 
 const describeDiscount = (d: Discount | null | undefined) =>
   !d ? '' : d.kind === 'yen' ? `-${formatYen(d.value)}` : `-${d.percent}%`;
@@ -66,6 +72,9 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
 
   const [lines, setLines] = useState<CartLineInput[]>([]);
   const [cartDiscount, setCartDiscount] = useState<Discount | null>(null);
+  // The customer the sale is made to (their figures follow it); sent with every change of the cart.
+  const [customer, setCustomer] = useState<CustomerRef | null>(null);
+  const customerRef = useRef<CustomerRef | null>(null);
   const [sale, setSale] = useState<Sale | null>(null);
   const [selected, setSelected] = useState(0);
   const [pending, setPending] = useState(0);
@@ -109,7 +118,11 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
       setCartDiscount(nextCart);
       const mine = ++seq.current;
       setPending((n) => n + 1);
-      const body = { lines: next, ...(nextCart ? { cartDiscount: nextCart } : {}) };
+      const body = {
+        lines: next,
+        ...(nextCart ? { cartDiscount: nextCart } : {}),
+        customerId: customerRef.current?.id ?? null,
+      };
       const run = async () => {
         try {
           const current = saleRef.current;
@@ -196,8 +209,16 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
     void sync(next, cartDiscount);
   };
 
+  const chooseCustomer = (c: CustomerRef | null) => {
+    customerRef.current = c;
+    setCustomer(c);
+    void sync(lines, cartDiscount);
+  };
+
   const reset = () => {
     saleRef.current = null;
+    customerRef.current = null;
+    setCustomer(null);
     seq.current++;
     setSale(null);
     setLines([]);
@@ -263,6 +284,17 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
     setCartDiscount(s.cartDiscount ?? null);
     setSelected(0);
     setDialog(null);
+    customerRef.current = s.customerId === null ? null : { id: s.customerId, code: null, name: '…' };
+    setCustomer(customerRef.current);
+    if (s.customerId !== null)
+      api<Customer>(`${base}/customers/${s.customerId}`).then(
+        (c) => {
+          if (customerRef.current?.id !== c.id) return;
+          customerRef.current = { id: c.id, code: c.code, name: c.name };
+          setCustomer(customerRef.current);
+        },
+        () => undefined,
+      );
   };
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -277,6 +309,7 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
         lines.length &&
         policies.has('sales.manual_discount') &&
         setDialog({ kind: 'discount', target: 'cart' }),
+      F5: () => policies.has('customers.view') && setDialog({ kind: 'customer' }),
       F6: () => void hold(),
       F7: () => setDialog({ kind: 'held' }),
       F8: () => lines[selected] && policies.has('sales.manual_price') && setDialog({ kind: 'price' }),
@@ -383,6 +416,21 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
         </table>
       </section>
       <aside className="right">
+        <div className="customer-slot" data-testid="sale-customer">
+          {customer ? (
+            <>
+              <span>
+                {t('customerOfSale')}: {customer.name}
+                {customer.code ? ` (${customer.code})` : ''}
+              </span>
+              <button type="button" tabIndex={-1} onClick={() => chooseCustomer(null)}>
+                {t('clear')}
+              </button>
+            </>
+          ) : (
+            <span className="muted">{t('noCustomerOfSale')}</span>
+          )}
+        </div>
         <div className="totals" data-testid="totals" aria-busy={pending > 0}>
           <div>
             <span>
@@ -450,6 +498,14 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
             onClick={() => setDialog({ kind: 'discount', target: 'cart' })}
           >
             F4 {t('cartDiscount')}
+          </button>
+          <button
+            type="button"
+            data-testid="customer-button"
+            disabled={!policies.has('customers.view')}
+            onClick={() => setDialog({ kind: 'customer' })}
+          >
+            F5 {t('customerOfSale')}
           </button>
           <button type="button" disabled={!sale} onClick={() => void hold()}>
             F6 {t('hold')}
@@ -539,6 +595,17 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
               lines.map((l, k) => (k === selected ? { ...l, unitPrice: price } : l)),
               cartDiscount,
             );
+          }}
+        />
+      )}
+      {dialog?.kind === 'customer' && (
+        <CustomerDialog
+          base={base}
+          t={t}
+          onClose={() => setDialog(null)}
+          onPick={(c) => {
+            setDialog(null);
+            chooseCustomer(c);
           }}
         />
       )}
@@ -789,6 +856,86 @@ function PriceDialog(props: {
           </button>
         </div>
       </form>
+    </Modal>
+  );
+}
+
+/** Finds a customer of the store (name, reading, phone, member number; a scanned member card too). */
+function CustomerDialog(props: {
+  base: string;
+  t: Translate;
+  onClose: () => void;
+  onPick: (c: CustomerRef) => void;
+}) {
+  const { t } = props;
+  const [q, setQ] = useState('');
+  const [rows, setRows] = useState<CustomerRow[] | null>(null);
+  const [active, setActive] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [searched, setSearched] = useState(false);
+
+  const search = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const page = await api<Page<CustomerRow>>(
+        `${props.base}/customers?${new URLSearchParams({ q: q.trim(), limit: '20' })}`,
+      );
+      setRows(page.items);
+      setActive(0);
+      setSearched(true);
+      setError(null);
+    } catch (err) {
+      setError(describeError(err, t));
+    }
+  };
+  const pick = (c: CustomerRow) => props.onPick({ id: c.id, code: c.code, name: c.name });
+
+  // Enter searches; once the list answers that search, Enter takes the highlighted customer.
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'ArrowDown') setActive((i) => Math.min((rows?.length ?? 1) - 1, i + 1));
+    else if (e.key === 'ArrowUp') setActive((i) => Math.max(0, i - 1));
+    else if (e.key === 'Enter' && searched && rows?.[active]) pick(rows[active]!);
+    else return;
+    e.preventDefault();
+  };
+
+  return (
+    <Modal title={t('customerOfSale')} onClose={props.onClose} wide>
+      <div onKeyDown={onKey} data-testid="customer-dialog">
+        <form onSubmit={search} className="inline">
+          <input
+            name="q"
+            autoFocus
+            autoComplete="off"
+            placeholder={t('customerSearchPlaceholder')}
+            value={q}
+            onChange={(e) => {
+              setQ(e.target.value);
+              setSearched(false);
+            }}
+          />
+          <button type="submit">{t('search')}</button>
+        </form>
+        <ErrorBanner error={error} />
+        {rows?.length === 0 && <p>{t('noCustomers')}</p>}
+        <table className="list">
+          <tbody>
+            {rows?.map((c, i) => (
+              <tr key={c.id} className={i === active ? 'selected' : ''}>
+                <td>
+                  <button type="button" onClick={() => pick(c)}>
+                    {t('pick')}
+                  </button>
+                </td>
+                <td>{c.code ?? ''}</td>
+                <td>{c.name}</td>
+                <td>{c.nameKana}</td>
+                <td>{c.phone}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Modal>
   );
 }
