@@ -52,7 +52,9 @@ if (dialect === 'sqlite') {
   await c.query('DROP DATABASE IF EXISTS regi_bench_checkout');
   await c.query('CREATE DATABASE regi_bench_checkout CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
   await c.end();
-  databaseUrl = `${server}/regi_bench_checkout`;
+  const url = new URL(server);
+  url.pathname = '/regi_bench_checkout';
+  databaseUrl = url.toString();
 }
 
 const { handle, scope, primaryRegisterId } = await openBenchStore(databaseUrl);
