@@ -56,11 +56,13 @@ async function runGroup(db: Db, units: Unit[]) {
     await db.connection().execute(async (conn) => {
       // The write lock up front: a unit never finds its read snapshot overtaken by another process.
       await sql`begin immediate`.execute(conn);
-      // A connection bound for the group is what a transaction is to the units' queries.
-      const tx = conn as unknown as Tx;
       try {
         for (const unit of units) {
           await sql`savepoint unit`.execute(conn);
+          // The group's connection is what a transaction is to the unit's queries. Each unit gets
+          // an object of its own on it: what is kept per transaction (the outbox's pending events,
+          // the before-commit steps) must not pass from a failed unit to the next.
+          const tx = conn.withoutPlugins() as unknown as Tx;
           try {
             const value = await unit.fn(tx);
             await sql`release unit`.execute(conn);

@@ -1,11 +1,18 @@
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
+import { z } from 'zod';
+import { defineEvent } from '../bus/events.ts';
+import { publish } from '../bus/outbox.ts';
 import { describe, expect, it } from 'vitest';
 import { testDialects, useTestDb } from '../../../test/support/db.ts';
 import { fromDbTime, toDbTime } from '../../kernel/time.ts';
 import { migrateToLatest, migrationStatus } from './migrate.ts';
 import { withStatementCache } from './connect.ts';
 import { isRetryable, onBeforeCommit, withTransaction, type Tx } from './transaction.ts';
+
+// An event of this test's own, to see what reaches the outbox.
+const unitEvent = defineEvent('dbtest.unit', 1, z.object({}));
+const tick = (key: string) => unitEvent.build({ corporationId: null, storeId: null, key, data: {} });
 
 describe.each(testDialects())('database on %s', (dialect) => {
   const t = useTestDb(dialect, { migrate: false });
@@ -89,6 +96,31 @@ describe.each(testDialects())('database on %s', (dialect) => {
       .execute();
     const expected = results.flatMap((_, i) => (i % 3 === 0 ? [`g-${i}`, `h-${i}`] : []));
     expect(keys.map((k) => k.key).sort()).toEqual(expected.sort());
+  });
+
+  it("writes the events of each committed unit, none of a failed one's, when units share a commit", async () => {
+    const ticks = Array.from({ length: 12 }, (_, i) => i);
+    const results = await Promise.allSettled(
+      ticks.map((i) =>
+        withTransaction(t.db, async (tx) => {
+          await publish(tx, tick(`unit-${i}`));
+          // Every other unit fails after publishing: its event must vanish, and the next unit's not.
+          if (i % 2 === 1) throw new Error(`unit ${i}`);
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(ticks.map((i) => (i % 2 ? 'rejected' : 'fulfilled')));
+    const keys = await t.db
+      .selectFrom('outbox')
+      .select('ordering_key')
+      .where('ordering_key', 'like', 'unit-%')
+      .execute();
+    expect(keys.map((k) => k.ordering_key).sort()).toEqual(
+      ticks
+        .filter((i) => i % 2 === 0)
+        .map((i) => `unit-${i}`)
+        .sort(),
+    );
   });
 
   it('stores UTC times with milliseconds and reads them back unchanged', async () => {
