@@ -88,9 +88,9 @@ interface LayerState extends CostLayer {
  * Several movements of one source (a sale's lines, a document's lines) with a fixed number of
  * statements, however many lines:
  *  1. the products and their live cost layers are read with a row lock (MySQL: FOR UPDATE, in
- *     product id order, so two batches cannot deadlock; SQLite: the writer lock the transaction
- *     holds or takes on its first write — a stale read then fails as SQLITE_BUSY_SNAPSHOT and the
- *     transaction is re-run);
+ *     product id order, so two batches cannot deadlock — run it READ COMMITTED under load, see
+ *     withTransaction; SQLite: every transaction holds the one writer lock from its BEGIN
+ *     IMMEDIATE, commit-group.ts);
  *  2. each movement is checked and costed in memory (never below zero unless the product allows
  *     negative stock; FIFO or average cost layers by the store setting) — nothing is written
  *     unless every line can be served;

@@ -353,7 +353,9 @@ async function insertTaxes(tx: Tx, storeId: number, saleId: number, cart: Priced
 function completion(ctx: StoreContext, register: OpenRegister, payment: PaymentPlan, input: PayInput) {
   const at = now();
   return {
-    ...{ status: 'completed' as const, register_id: register.registerId, number: receiptNumber(register) },
+    status: 'completed' as const,
+    register_id: register.registerId,
+    number: receiptNumber(register),
     business_date: register.businessDate,
     completed_by: ctx.actingStaffId,
     tendered: payment.tendered,
