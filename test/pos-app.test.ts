@@ -50,6 +50,7 @@ let products: Product[];
 let saleNumber: string;
 let sale: SaleView;
 let customer: { id: number };
+let page1Names: Map<number, string>;
 
 const shot = (name: string) => page.screenshot({ path: path.join(screenshotDir, `pos-${name}.png`) });
 
@@ -99,6 +100,7 @@ beforeAll(async () => {
     .filter((p): p is Product => !!p);
   products = inStock.slice(0, 2);
   expect(products).toHaveLength(2);
+  page1Names = new Map(page1.items.map((it) => [it.id, it.name]));
   // A member the first sale is made to (picked at the register by member number).
   customer = await owner.post<{ id: number }>(`/api/v1/stores/${storeId}/customers`, {
     name: '鈴木 一郎',
@@ -185,6 +187,18 @@ describe('the POS app in Chromium', () => {
     await page.getByTestId('held').getByRole('button', { name: '1' }).waitFor();
     await page.keyboard.press('1');
     await expect.poll(() => page.getByTestId('cart-line').count()).toBe(1);
+    // F2 finds the second card by its item's name; Enter searches, Enter takes the highlighted row.
+    const itemName = page1Names.get(products[1]!.itemId)!;
+    await page.keyboard.press('F2');
+    await page.locator('input[name=q]').waitFor();
+    await page.keyboard.type(itemName);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.modal table.list tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('.modal table.list').innerText()).toContain(itemName);
+    await page.keyboard.press('Escape');
+    await expect
+      .poll(() => page.evaluate<string | null>(`document.activeElement?.getAttribute('data-testid') ?? null`))
+      .toBe('scan');
     await scanCode(products[1]!.barcode);
     await expect.poll(() => page.getByTestId('cart').innerText()).toContain(yen(products[1]!.sellPrice));
     await expect.poll(() => page.getByTestId('cart-line').count()).toBe(2);

@@ -67,7 +67,7 @@ export function toDiscount(d: DiscountInput | null | undefined): Discount | null
 }
 
 /** The corporation's tax settings in the tax engine's words. */
-export async function taxSettingsOf(tx: Db, corporationId: number): Promise<TaxSettings> {
+async function taxSettingsOf(tx: Db, corporationId: number): Promise<TaxSettings> {
   const c = await tx
     .selectFrom('corporation')
     .select(['tax_mode', 'rounding_rule'])

@@ -1,4 +1,12 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import { api, storeApi } from '../api.ts';
 import type { Session } from '../app.tsx';
 import { ErrorBanner, Modal, Notice, parseYen, useDialogKeys } from '../components.tsx';
@@ -639,26 +647,35 @@ export function RegisterScreen({ session, go }: { session: Session; go: (r: Rout
 
 const itemTitle = (it: Item) => [it.name, it.cardNumber, it.rarity].filter(Boolean).join(' ');
 
-/** Text search over the catalogue; every condition of an item is its own row (arrows + Enter). */
-function SearchDialog(props: {
-  base: string;
+/**
+ * A search box over a list, for the register's dialogs: Enter searches; once the list answers that
+ * search, ↑/↓ move the highlight and Enter takes the row.
+ */
+function SearchList<T>(props: {
+  title: string;
+  placeholder: string;
+  empty: string;
   t: Translate;
+  testId?: string;
+  /** An empty query searches too when this is set (the newest customers). */
+  allowEmpty?: boolean;
+  find: (q: string) => Promise<T[]>;
   onClose: () => void;
-  onPick: (p: Product, name: string) => void;
+  onPick: (row: T) => void;
+  children: (rows: T[], active: number) => ReactNode;
 }) {
   const { t } = props;
   const [q, setQ] = useState('');
-  const [rows, setRows] = useState<{ p: Product; name: string }[]>([]);
+  const [rows, setRows] = useState<T[]>([]);
   const [active, setActive] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [searched, setSearched] = useState(false);
 
   const search = async (e: FormEvent) => {
     e.preventDefault();
-    if (!q.trim()) return;
+    if (!q.trim() && !props.allowEmpty) return;
     try {
-      const page = await api<Page<Item>>(`${props.base}/items?${new URLSearchParams({ q, limit: '20' })}`);
-      setRows(page.items.flatMap((it) => it.products.map((p) => ({ p, name: itemTitle(it) }))));
+      setRows(await props.find(q.trim()));
       setActive(0);
       setSearched(true);
       setError(null);
@@ -670,20 +687,20 @@ function SearchDialog(props: {
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'ArrowDown') setActive((i) => Math.min(rows.length - 1, i + 1));
     else if (e.key === 'ArrowUp') setActive((i) => Math.max(0, i - 1));
-    else if (e.key === 'Enter' && searched && rows[active]) {
-      props.onPick(rows[active]!.p, rows[active]!.name);
-    } else return;
+    else if (e.key === 'Enter' && searched && rows[active]) props.onPick(rows[active]!);
+    else return;
     e.preventDefault();
   };
 
   return (
-    <Modal title={t('search')} onClose={props.onClose} wide>
-      <div onKeyDown={onKey}>
+    <Modal title={props.title} onClose={props.onClose} wide>
+      <div onKeyDown={onKey} data-testid={props.testId}>
         <form onSubmit={search} className="inline">
           <input
             name="q"
             autoFocus
-            placeholder={t('searchPlaceholder')}
+            autoComplete="off"
+            placeholder={props.placeholder}
             value={q}
             onChange={(e) => {
               setQ(e.target.value);
@@ -693,10 +710,37 @@ function SearchDialog(props: {
           <button type="submit">{t('search')}</button>
         </form>
         <ErrorBanner error={error} />
-        {searched && rows.length === 0 && <p>{t('noResults')}</p>}
-        <ProductRows rows={rows} active={active} t={t} onPick={(r) => props.onPick(r.p, r.name)} />
+        {searched && rows.length === 0 && <p>{props.empty}</p>}
+        {props.children(rows, active)}
       </div>
     </Modal>
+  );
+}
+
+/** Text search over the catalogue; every condition of an item is its own row. */
+function SearchDialog(props: {
+  base: string;
+  t: Translate;
+  onClose: () => void;
+  onPick: (p: Product, name: string) => void;
+}) {
+  const { t } = props;
+  const pick = (r: { p: Product; name: string }) => props.onPick(r.p, r.name);
+  return (
+    <SearchList
+      title={t('search')}
+      placeholder={t('searchPlaceholder')}
+      empty={t('noResults')}
+      t={t}
+      find={async (q) => {
+        const page = await api<Page<Item>>(`${props.base}/items?${new URLSearchParams({ q, limit: '20' })}`);
+        return page.items.flatMap((it) => it.products.map((p) => ({ p, name: itemTitle(it) })));
+      }}
+      onClose={props.onClose}
+      onPick={pick}
+    >
+      {(rows, active) => <ProductRows rows={rows} active={active} t={t} onPick={pick} />}
+    </SearchList>
   );
 }
 
@@ -868,59 +912,26 @@ function CustomerDialog(props: {
   onPick: (c: CustomerRef) => void;
 }) {
   const { t } = props;
-  const [q, setQ] = useState('');
-  const [rows, setRows] = useState<CustomerRow[] | null>(null);
-  const [active, setActive] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-  const [searched, setSearched] = useState(false);
-
-  const search = async (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      const page = await api<Page<CustomerRow>>(
-        `${props.base}/customers?${new URLSearchParams({ q: q.trim(), limit: '20' })}`,
-      );
-      setRows(page.items);
-      setActive(0);
-      setSearched(true);
-      setError(null);
-    } catch (err) {
-      setError(describeError(err, t));
-    }
-  };
   const pick = (c: CustomerRow) => props.onPick({ id: c.id, code: c.code, name: c.name });
-
-  // Enter searches; once the list answers that search, Enter takes the highlighted customer.
-  const onKey = (e: KeyboardEvent) => {
-    if (e.key === 'ArrowDown') setActive((i) => Math.min((rows?.length ?? 1) - 1, i + 1));
-    else if (e.key === 'ArrowUp') setActive((i) => Math.max(0, i - 1));
-    else if (e.key === 'Enter' && searched && rows?.[active]) pick(rows[active]!);
-    else return;
-    e.preventDefault();
-  };
-
   return (
-    <Modal title={t('customerOfSale')} onClose={props.onClose} wide>
-      <div onKeyDown={onKey} data-testid="customer-dialog">
-        <form onSubmit={search} className="inline">
-          <input
-            name="q"
-            autoFocus
-            autoComplete="off"
-            placeholder={t('customerSearchPlaceholder')}
-            value={q}
-            onChange={(e) => {
-              setQ(e.target.value);
-              setSearched(false);
-            }}
-          />
-          <button type="submit">{t('search')}</button>
-        </form>
-        <ErrorBanner error={error} />
-        {rows?.length === 0 && <p>{t('noCustomers')}</p>}
+    <SearchList
+      title={t('customerOfSale')}
+      placeholder={t('customerSearchPlaceholder')}
+      empty={t('noCustomers')}
+      t={t}
+      testId="customer-dialog"
+      allowEmpty
+      find={async (q) =>
+        (await api<Page<CustomerRow>>(`${props.base}/customers?${new URLSearchParams({ q, limit: '20' })}`))
+          .items
+      }
+      onClose={props.onClose}
+      onPick={pick}
+    >
+      {(rows, active) => (
         <table className="list">
           <tbody>
-            {rows?.map((c, i) => (
+            {rows.map((c, i) => (
               <tr key={c.id} className={i === active ? 'selected' : ''}>
                 <td>
                   <button type="button" onClick={() => pick(c)}>
@@ -935,8 +946,8 @@ function CustomerDialog(props: {
             ))}
           </tbody>
         </table>
-      </div>
-    </Modal>
+      )}
+    </SearchList>
   );
 }
 
