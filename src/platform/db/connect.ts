@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
 import { createPool } from 'mysql2';
+import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from './checkpointer.ts';
 import type { Database } from './database.ts';
 
 export type DialectName = 'sqlite' | 'mysql';
@@ -30,6 +31,8 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** MySQL only: TLS with the server certificate verified against the system CAs (RDS Proxy: Amazon Root CA). */
   tls?: boolean;
+  /** SQLite file only: checkpoint the WAL from a worker thread (checkpointer.ts); for serving processes. */
+  backgroundCheckpoint?: boolean;
 }
 
 export function openDatabase(url: string, opts: OpenDatabaseOptions = {}): DbHandle {
@@ -46,8 +49,19 @@ export function openDatabase(url: string, opts: OpenDatabaseOptions = {}): DbHan
     // 64 MiB of page cache (default 2 MiB): the index pages a busy register writes stay in memory.
     conn.pragma('cache_size = -65536');
     conn.pragma('foreign_keys = ON');
+    const checkpointer =
+      opts.backgroundCheckpoint && file !== ':memory:' ? startCheckpointer(path.resolve(file)) : null;
+    if (checkpointer) conn.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) });
-    return { db, dialect, safeUrl: url, close: () => db.destroy() };
+    return {
+      db,
+      dialect,
+      safeUrl: url,
+      close: async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      },
+    };
   }
   const pool = createPool({
     uri: url,

@@ -27,6 +27,7 @@ export function openPlatform(config: Config, log: Logger, mode: Platform['mode']
   const db = openDatabase(config.databaseUrl, {
     poolSize: config.DATABASE_POOL_SIZE,
     tls: config.DATABASE_TLS,
+    backgroundCheckpoint: true,
   });
   return {
     config,
