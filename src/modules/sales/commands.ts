@@ -193,20 +193,32 @@ async function replayOf(
   return (await readSale(db, ctx.storeId, found.id))!;
 }
 
-/** Runs a completing transaction; a twin request with the same key that committed first is replayed. */
-async function idempotent(
+/**
+ * Runs a completing command (complete, checkout, return) in one transaction on the register where
+ * the clerk stands. The register is locked first and gives the receipt number — every completing
+ * command takes its locks in this order. A twin request with the same key that committed first is
+ * replayed.
+ */
+async function completing(
   db: Db,
   ctx: StoreContext,
-  key: string | null | undefined,
+  input: { registerId?: number | undefined; idempotencyKey?: string | null | undefined },
   expect: Parameters<typeof replayOf>[3],
-  work: (tx: Tx) => Promise<SaleView>,
+  work: (tx: Tx, register: OpenRegister) => Promise<SaleView>,
 ): Promise<Outcome<SaleView>> {
+  const registerId = registerFor(ctx, input.registerId);
+  const key = input.idempotencyKey;
   const earlier = await replayOf(db, ctx, key, expect);
   if (earlier) return { value: earlier, replayed: true };
   try {
     // Read committed: a sale locks its products and their cost layers, and under repeatable read
     // that locking read also locks index gaps, on which concurrent sales deadlock.
-    return { value: await withTransaction(db, work, { isolation: 'read committed' }), replayed: false };
+    const value = await withTransaction(
+      db,
+      async (tx) => work(tx, await assertRegisterOpen(tx, ctx, registerId, { receipt: true })),
+      { isolation: 'read committed' },
+    );
+    return { value, replayed: false };
   } catch (err) {
     // A twin request with the same key committed first (it held the register while this one
     // waited, so this one fails on the finished sale or on the unique key): answer as the twin did.
@@ -448,15 +460,12 @@ export async function completeSale(
   saleId: number,
   input: PayInput & { registerId?: number | undefined },
 ): Promise<Outcome<SaleView>> {
-  const registerId = registerFor(ctx, input.registerId);
-  return idempotent(
+  return completing(
     db,
     ctx,
-    input.idempotencyKey,
+    input,
     (s) => s.id === saleId,
-    async (tx) => {
-      // Register lock first, then the sale: every completing command takes them in this order.
-      const register = await assertRegisterOpen(tx, ctx, registerId, { receipt: true });
+    async (tx, register) => {
       await lockOpenSale(tx, ctx, saleId);
       const stored = await tx
         .selectFrom('sale')
@@ -478,19 +487,17 @@ export async function checkout(
   ctx: StoreContext,
   input: PayInput & { registerId?: number | undefined; cart: CartInput },
 ): Promise<Outcome<SaleView>> {
-  const registerId = registerFor(ctx, input.registerId);
-  return idempotent(
+  return completing(
     db,
     ctx,
-    input.idempotencyKey,
+    input,
     (s) => s.kind === 'sale' && s.return_of_sale_id === null,
-    async (tx) => {
-      const register = await assertRegisterOpen(tx, ctx, registerId, { receipt: true });
+    async (tx, register) => {
       const cart = await priceCart(tx, ctx, input.cart);
       const payment = planFor(cart, input);
       // Written once, completed: the transaction commits all of it or none.
       const row = {
-        ...emptySaleRow(ctx, registerId, 'sale', now()),
+        ...emptySaleRow(ctx, register.registerId, 'sale', now()),
         ...saleTotalsRow(cart),
         ...completion(ctx, register, payment, input),
       };
@@ -511,14 +518,12 @@ export async function returnSale(
   saleId: number,
   input: { registerId?: number | undefined; reason: string; idempotencyKey?: string | null | undefined },
 ): Promise<Outcome<SaleView>> {
-  const registerId = registerFor(ctx, input.registerId);
-  return idempotent(
+  return completing(
     db,
     ctx,
-    input.idempotencyKey,
+    input,
     (s) => s.return_of_sale_id === saleId,
-    async (tx) => {
-      const register = await assertRegisterOpen(tx, ctx, registerId, { receipt: true });
+    async (tx, register) => {
       const at = now();
       const claimed = await tx
         .updateTable('sale')
@@ -549,7 +554,7 @@ export async function returnSale(
         .execute();
       const number = receiptNumber(register);
       const row = {
-        ...emptySaleRow(ctx, registerId, 'return', at),
+        ...emptySaleRow(ctx, register.registerId, 'return', at),
         ...saleTotalsRow(cart),
         return_of_sale_id: saleId,
         return_reason: input.reason,
@@ -590,11 +595,11 @@ export async function returnSale(
         saleReturned.build({
           corporationId: ctx.corporationId,
           storeId: ctx.storeId,
-          key: `register:${registerId}`,
+          key: `register:${register.registerId}`,
           data: {
             saleId: returnId,
             number,
-            registerId,
+            registerId: register.registerId,
             businessDate: register.businessDate,
             total: cart.totals.total,
             tax: cart.totals.tax,
