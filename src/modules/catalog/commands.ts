@@ -7,8 +7,7 @@ import { itemChanged } from './events.ts';
 import { ensureProducts, priceItems, type CatalogScope } from './products.ts';
 import type { ItemInput, ItemPatch, ProductPatch, RateInput } from './schemas.ts';
 import { indexItem, searchTextOf } from './search.ts';
-import { readSettings } from './settings.ts';
-import { ecStockOf } from '../inventory/rules.ts';
+import { refreshEcStock } from '../inventory/ec-stock.ts';
 import type { CategoryKind, ItemTable } from './tables.ts';
 import './tables.ts';
 
@@ -390,19 +389,7 @@ export async function updateProduct(
   if (patch.allowNegative !== undefined) set.allow_negative = patch.allowNegative ? 1 : 0;
   if (Object.keys(set).length === 0) return;
   await tx.updateTable('product').set(set).where('id', '=', productId).execute();
-  if (patch.reserve !== undefined) {
-    // EC stock follows the reserve at once (worker-product keeps it in step with stock movements).
-    const { stock } = await tx
-      .selectFrom('product')
-      .select('stock')
-      .where('id', '=', productId)
-      .executeTakeFirstOrThrow();
-    const reserve = patch.reserve ?? (await readSettings(tx, scope.storeId)).defaultReserve;
-    await tx
-      .updateTable('product')
-      .set({ ec_stock: ecStockOf(Number(stock), reserve) })
-      .where('id', '=', productId)
-      .execute();
-  }
+  // EC stock follows the reserve at once (worker-product keeps it in step with stock movements).
+  if (patch.reserve !== undefined) await refreshEcStock(tx, productId);
   await priceItems(tx, scope, [Number(p.item_id)]);
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { withTransaction } from '../../platform/db/transaction.ts';
 import { readSettings } from '../catalog/settings.ts';
 import { auditRepair, defineCheck } from '../consistency/check.ts';
+import { refreshEcStock } from './ec-stock.ts';
 import { ecStockOf } from './rules.ts';
 import './tables.ts';
 import '../catalog/tables.ts';
@@ -47,22 +48,7 @@ export const stockLedgerCheck = defineCheck({
           .where('stock', '=', f.stock as number)
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) !== 1) return;
-        const p = await tx
-          .selectFrom('product')
-          .select(['reserve', 'store_id'])
-          .where('id', '=', f.productId as number)
-          .executeTakeFirstOrThrow();
-        const { defaultReserve } = await readSettings(tx, Number(p.store_id));
-        await tx
-          .updateTable('product')
-          .set({
-            ec_stock: ecStockOf(
-              f.ledgerSum as number,
-              p.reserve === null ? defaultReserve : Number(p.reserve),
-            ),
-          })
-          .where('id', '=', f.productId as number)
-          .execute();
+        await refreshEcStock(tx, f.productId as number);
         await auditRepair(
           tx,
           { corporationId: f.corporationId!, storeId: f.storeId! },

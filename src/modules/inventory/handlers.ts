@@ -2,8 +2,7 @@ import { toDbTime } from '../../kernel/time.ts';
 import { onEvent } from '../../platform/bus/handler.ts';
 import { publish } from '../../platform/bus/outbox.ts';
 import { priceChanged } from '../catalog/events.ts';
-import { readSettings } from '../catalog/settings.ts';
-import { ecStockOf } from './rules.ts';
+import { refreshEcStock } from './ec-stock.ts';
 import { lowStock, stockChanged } from './events.ts';
 import './tables.ts';
 
@@ -11,17 +10,9 @@ import './tables.ts';
  * worker-product: side effects of stock and price changes. Each recomputes from the current rows
  * (absolute figures), so a late or repeated event converges on the same result.
  */
-export const ecStock = onEvent('inventory.ec_stock', stockChanged, async (tx, event) => {
-  const p = await tx
-    .selectFrom('product')
-    .select(['stock', 'reserve', 'store_id'])
-    .where('id', '=', event.data.productId)
-    .executeTakeFirst();
-  if (!p) return;
-  const { defaultReserve } = await readSettings(tx, Number(p.store_id));
-  const ec = ecStockOf(Number(p.stock), p.reserve === null ? defaultReserve : Number(p.reserve));
-  await tx.updateTable('product').set({ ec_stock: ec }).where('id', '=', event.data.productId).execute();
-});
+export const ecStock = onEvent('inventory.ec_stock', stockChanged, (tx, event) =>
+  refreshEcStock(tx, event.data.productId),
+);
 
 /**
  * Raises `inventory.low_stock` when this movement took the product from above its threshold to at

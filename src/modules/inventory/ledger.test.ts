@@ -325,6 +325,25 @@ describe.each(testDialects())('stock ledger on %s', (dialect) => {
     expect(low.map((e) => e.data.stock)).toEqual([1]);
   });
 
+  it("moves EC stock at once when the reserve changes, back to the store's default when cleared", async () => {
+    const id = await newProduct();
+    await move(id, 10);
+    const ecStock = async () =>
+      Number(
+        (await t.db.selectFrom('product').select('ec_stock').where('id', '=', id).executeTakeFirstOrThrow())
+          .ec_stock,
+      );
+    await withTransaction(t.db, (tx) => updateProduct(tx, store, id, { reserve: 3 }));
+    expect(await ecStock()).toBe(7);
+    await withTransaction(t.db, (tx) => writeSettings(tx, store, { defaultReserve: 4 }));
+    try {
+      await withTransaction(t.db, (tx) => updateProduct(tx, store, id, { reserve: null }));
+      expect(await ecStock()).toBe(6);
+    } finally {
+      await withTransaction(t.db, (tx) => writeSettings(tx, store, { defaultReserve: 0 }));
+    }
+  });
+
   it('records one price-history row per product and business day with the latest prices', async () => {
     const id = await newProduct();
     await withTransaction(t.db, (tx) => updateProduct(tx, store, id, { manualSellPrice: 1500 }));
