@@ -1,4 +1,5 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { describeError } from './errors.ts';
 import { useI18n } from './i18n.tsx';
 
 export function ErrorBanner({ error }: { error: string | null }) {
@@ -83,3 +84,45 @@ export function useDialogKeys(handler: (e: KeyboardEvent) => void) {
 
 /** Whole yen from a text field; empty is 0, anything else not a number is NaN. */
 export const parseYen = (s: string) => (s.trim() === '' ? 0 : Number(s.replace(/[,¥\s]/g, '')));
+
+/** A page of a list endpoint: its rows and where the next page starts (null: the last page). */
+export interface ListPage<T, C> {
+  items: T[];
+  nextCursor?: C | null;
+  nextBefore?: C | null;
+}
+
+/**
+ * A list read page by page: the first page when the screen opens and whenever `deps` change (a
+ * store, a filter), `reload()` after a search, `more()` for the next page. `rows` is null until the
+ * first page has arrived; a failed read leaves the rows and says why in `error`.
+ */
+export function usePagedList<T, C = number>(
+  fetchPage: (after: C | null) => Promise<ListPage<T, C>>,
+  deps: unknown[],
+) {
+  const { t } = useI18n();
+  const [rows, setRows] = useState<T[] | null>(null);
+  const [next, setNext] = useState<C | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // A new closure each render: it reads the screen's current search and filters.
+  const load = (after: C | null) =>
+    fetchPage(after).then(
+      (page) => {
+        setRows((old) => (after === null ? page.items : [...(old ?? []), ...page.items]));
+        setNext(page.nextCursor ?? page.nextBefore ?? null);
+        setError(null);
+      },
+      (e) => setError(describeError(e, t)),
+    );
+  useEffect(() => {
+    void load(null);
+  }, deps); // eslint-disable-line react-hooks/exhaustive-deps
+  return {
+    rows,
+    error,
+    hasMore: next !== null,
+    reload: () => load(null),
+    more: () => (next === null ? Promise.resolve() : load(next)),
+  };
+}

@@ -1,7 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, storeApi } from '../api.ts';
-import { ErrorBanner } from '../components.tsx';
-import { describeError } from '../errors.ts';
+import { ErrorBanner, usePagedList, type ListPage } from '../components.tsx';
 import { formatYen, useI18n } from '../i18n.tsx';
 import type { Item, Me, Page, StoreSummary, TransactionRow } from '../types.ts';
 import { DailyReports, Staff, StoreSettingsForm } from './Admin.tsx';
@@ -85,36 +84,16 @@ export function BackOffice({ me, stores }: { me: Me; stores: StoreSummary[] }) {
 function Items({ storeId }: { storeId: number }) {
   const { t } = useI18n();
   const [q, setQ] = useState('');
-  const [items, setItems] = useState<Item[]>([]);
-  const [cursor, setCursor] = useState<string | number | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [ledgerOf, setLedgerOf] = useState<NamedProduct | null>(null);
-
-  const fetchPage = (query: string, after: string | number | null) => {
-    const params = new URLSearchParams({ limit: '50' });
-    if (query.trim()) params.set('q', query.trim());
-    if (after !== null) params.set('cursor', String(after));
-    return api<Page<Item>>(`${storeApi(storeId)}/items?${params}`);
-  };
-  const load = async (after: string | number | null) => {
-    try {
-      const page = await fetchPage(q, after);
-      setItems((old) => (after === null ? page.items : [...old, ...page.items]));
-      setCursor(page.nextCursor);
-      setError(null);
-    } catch (e) {
-      setError(describeError(e, t));
-    }
-  };
-  useEffect(() => {
-    fetchPage('', null).then(
-      (page) => {
-        setItems(page.items);
-        setCursor(page.nextCursor);
-      },
-      (e) => setError(describeError(e, t)),
-    );
-  }, [storeId]); // eslint-disable-line react-hooks/exhaustive-deps
+  const list = usePagedList<Item, string | number>(
+    (after) => {
+      const params = new URLSearchParams({ limit: '50' });
+      if (q.trim()) params.set('q', q.trim());
+      if (after !== null) params.set('cursor', String(after));
+      return api<Page<Item>>(`${storeApi(storeId)}/items?${params}`);
+    },
+    [storeId],
+  );
 
   return (
     <>
@@ -122,7 +101,7 @@ function Items({ storeId }: { storeId: number }) {
         className="inline"
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
-          void load(null);
+          void list.reload();
         }}
       >
         <input
@@ -134,7 +113,7 @@ function Items({ storeId }: { storeId: number }) {
         />
         <button type="submit">{t('search')}</button>
       </form>
-      <ErrorBanner error={error} />
+      <ErrorBanner error={list.error} />
       <table className="list">
         <thead>
           <tr>
@@ -147,7 +126,7 @@ function Items({ storeId }: { storeId: number }) {
           </tr>
         </thead>
         <tbody>
-          {items.flatMap((it) =>
+          {(list.rows ?? []).flatMap((it) =>
             it.products.map((p, i) => (
               <tr key={p.id} data-testid={`product-${p.id}`}>
                 <td>{i === 0 ? [it.name, it.cardNumber, it.rarity].filter(Boolean).join(' ') : ''}</td>
@@ -171,8 +150,8 @@ function Items({ storeId }: { storeId: number }) {
           )}
         </tbody>
       </table>
-      {cursor !== null && (
-        <button type="button" onClick={() => void load(cursor)}>
+      {list.hasMore && (
+        <button type="button" onClick={() => void list.more()}>
           {t('loadMore')}
         </button>
       )}
@@ -183,41 +162,22 @@ function Items({ storeId }: { storeId: number }) {
 
 function Transactions({ storeId }: { storeId: number }) {
   const { t } = useI18n();
-  const [rows, setRows] = useState<TransactionRow[]>([]);
-  const [cursor, setCursor] = useState<string | number | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const base = storeApi(storeId);
-
-  const fetchPage = (after: string | number | null) => {
-    const params = new URLSearchParams({ limit: '50' });
-    if (after !== null) params.set('before', String(after));
-    return api<{ items: TransactionRow[]; nextBefore: number | null }>(`${base}/transactions?${params}`);
-  };
-  const load = async (after: string | number) => {
-    try {
-      const page = await fetchPage(after);
-      setRows((old) => [...old, ...page.items]);
-      setCursor(page.nextBefore);
-    } catch (e) {
-      setError(describeError(e, t));
-    }
-  };
-  useEffect(() => {
-    fetchPage(null).then(
-      (page) => {
-        setRows(page.items);
-        setCursor(page.nextBefore);
-      },
-      (e) => setError(describeError(e, t)),
-    );
-  }, [storeId]); // eslint-disable-line react-hooks/exhaustive-deps
+  const list = usePagedList<TransactionRow>(
+    (after) => {
+      const params = new URLSearchParams({ limit: '50' });
+      if (after !== null) params.set('before', String(after));
+      return api<ListPage<TransactionRow, number>>(`${base}/transactions?${params}`);
+    },
+    [storeId],
+  );
 
   return (
     <>
       <a className="button" href={`${base}/transactions.csv`} download>
         {t('csv')}
       </a>
-      <ErrorBanner error={error} />
+      <ErrorBanner error={list.error} />
       <table className="list" data-testid="transactions">
         <thead>
           <tr>
@@ -229,7 +189,7 @@ function Transactions({ storeId }: { storeId: number }) {
           </tr>
         </thead>
         <tbody>
-          {rows.map((s) => (
+          {(list.rows ?? []).map((s) => (
             <tr key={s.id}>
               <td>{s.number}</td>
               <td>{s.completedAt ?? s.createdAt}</td>
@@ -240,8 +200,8 @@ function Transactions({ storeId }: { storeId: number }) {
           ))}
         </tbody>
       </table>
-      {cursor !== null && (
-        <button type="button" onClick={() => void load(cursor)}>
+      {list.hasMore && (
+        <button type="button" onClick={() => void list.more()}>
           {t('loadMore')}
         </button>
       )}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { api, newIdempotencyKey, storeApi } from '../api.ts';
-import { ErrorBanner, Modal, Notice } from '../components.tsx';
+import { ErrorBanner, Modal, Notice, usePagedList, type ListPage } from '../components.tsx';
 import { describeError } from '../errors.ts';
 import { formatYen, useI18n } from '../i18n.tsx';
 import type { CustomerDetail, CustomerRow } from '../types.ts';
@@ -16,39 +16,20 @@ export function Customers({ storeId, canManage }: { storeId: number; canManage: 
   const { t } = useI18n();
   const base = `${storeApi(storeId)}/customers`;
   const [q, setQ] = useState('');
-  const [rows, setRows] = useState<CustomerRow[]>([]);
-  const [cursor, setCursor] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLTableSectionElement>(null);
-
-  const fetchPage = (query: string, before: number | null) => {
-    const params = new URLSearchParams({ limit: '50' });
-    if (query.trim()) params.set('q', query.trim());
-    if (before !== null) params.set('before', String(before));
-    return api<{ items: CustomerRow[]; nextBefore: number | null }>(`${base}?${params}`);
-  };
-  const load = async (before: number | null) => {
-    try {
-      const page = await fetchPage(q, before);
-      setRows((old) => (before === null ? page.items : [...old, ...page.items]));
-      setCursor(page.nextBefore);
-      setError(null);
-    } catch (e) {
-      setError(describeError(e, t));
-    }
-  };
-  useEffect(() => {
-    fetchPage('', null).then(
-      (page) => {
-        setRows(page.items);
-        setCursor(page.nextBefore);
-      },
-      (e) => setError(describeError(e, t)),
-    );
-  }, [storeId]); // eslint-disable-line react-hooks/exhaustive-deps
+  const list = usePagedList<CustomerRow>(
+    (before) => {
+      const params = new URLSearchParams({ limit: '50' });
+      if (q.trim()) params.set('q', q.trim());
+      if (before !== null) params.set('before', String(before));
+      return api<ListPage<CustomerRow, number>>(`${base}?${params}`);
+    },
+    [storeId],
+  );
+  const rows = list.rows ?? [];
 
   // F2 / F3 wherever the focus is on this screen (a dialog handles its own keys).
   useEffect(() => {
@@ -85,7 +66,7 @@ export function Customers({ storeId, canManage }: { storeId: number; canManage: 
   };
   const afterChange = (message: string) => {
     setNotice(message);
-    void load(null);
+    void list.reload();
   };
 
   return (
@@ -96,7 +77,7 @@ export function Customers({ storeId, canManage }: { storeId: number; canManage: 
           onSubmit={(e: FormEvent) => {
             e.preventDefault();
             setNotice(null);
-            void load(null);
+            void list.reload();
           }}
         >
           <input
@@ -122,7 +103,7 @@ export function Customers({ storeId, canManage }: { storeId: number; canManage: 
         )}
       </div>
       <p className="hint">{t('customerKeys')}</p>
-      <ErrorBanner error={error} />
+      <ErrorBanner error={list.error} />
       <Notice text={notice} />
       <table className="list" data-testid="customer-list">
         <thead>
@@ -155,9 +136,9 @@ export function Customers({ storeId, canManage }: { storeId: number; canManage: 
           ))}
         </tbody>
       </table>
-      {rows.length === 0 && !error && <p className="empty">{t('noCustomers')}</p>}
-      {cursor !== null && (
-        <button type="button" onClick={() => void load(cursor)}>
+      {list.rows?.length === 0 && !list.error && <p className="empty">{t('noCustomers')}</p>}
+      {list.hasMore && (
+        <button type="button" onClick={() => void list.more()}>
           {t('loadMore')}
         </button>
       )}

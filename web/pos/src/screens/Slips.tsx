@@ -1,6 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, storeApi } from '../api.ts';
-import { ErrorBanner, Modal, Notice } from '../components.tsx';
+import { ErrorBanner, Modal, Notice, usePagedList, type ListPage } from '../components.tsx';
 import { describeError } from '../errors.ts';
 import { formatTime, useI18n } from '../i18n.tsx';
 import type { StockDocument, StockSlip } from '../types.ts';
@@ -18,28 +18,23 @@ export function StockSlips({ storeId, canStock }: { storeId: number; canStock: b
   const base = storeApi(storeId);
   const [kind, setKind] = useState('');
   const [status, setStatus] = useState('');
-  const [rows, setRows] = useState<StockSlip[] | null>(null);
-  const [cursor, setCursor] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [reversing, setReversing] = useState<StockSlip | null>(null);
   const [reason, setReason] = useState('');
 
-  const load = (after: number | null) => {
-    const params = new URLSearchParams({ limit: '50' });
-    if (kind) params.set('kind', kind);
-    if (status) params.set('status', status);
-    if (after !== null) params.set('before', String(after));
-    return api<{ items: StockSlip[]; nextBefore: number | null }>(`${base}/stock-documents?${params}`).then(
-      (page) => {
-        setRows((old) => (after === null ? page.items : [...(old ?? []), ...page.items]));
-        setCursor(page.nextBefore);
-      },
-      (e) => setError(describeError(e, t)),
-    );
-  };
-  useEffect(() => void load(null), [storeId, kind, status]); // eslint-disable-line react-hooks/exhaustive-deps
+  const list = usePagedList<StockSlip>(
+    (after) => {
+      const params = new URLSearchParams({ limit: '50' });
+      if (kind) params.set('kind', kind);
+      if (status) params.set('status', status);
+      if (after !== null) params.set('before', String(after));
+      return api<ListPage<StockSlip, number>>(`${base}/stock-documents?${params}`);
+    },
+    [storeId, kind, status],
+  );
+  const rows = list.rows;
 
   const run = async (f: () => Promise<void>) => {
     if (busy) return;
@@ -48,7 +43,7 @@ export function StockSlips({ storeId, canStock }: { storeId: number; canStock: b
     setNotice(null);
     try {
       await f();
-      await load(null);
+      await list.reload();
     } catch (e) {
       setError(describeError(e, t));
     } finally {
@@ -103,7 +98,7 @@ export function StockSlips({ storeId, canStock }: { storeId: number; canStock: b
           ))}
         </select>
       </div>
-      <ErrorBanner error={error} />
+      <ErrorBanner error={list.error ?? error} />
       <Notice text={notice} />
       <table className="list" data-testid="slip-list">
         <thead>
@@ -165,8 +160,8 @@ export function StockSlips({ storeId, canStock }: { storeId: number; canStock: b
         </tbody>
       </table>
       {rows && rows.length === 0 && <p className="empty">{t('noSlips')}</p>}
-      {cursor !== null && (
-        <button type="button" onClick={() => void load(cursor)}>
+      {list.hasMore && (
+        <button type="button" onClick={() => void list.more()}>
           {t('loadMore')}
         </button>
       )}

@@ -1,6 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, storeApi } from '../api.ts';
-import { ErrorBanner, Modal, Notice, parseYen } from '../components.tsx';
+import { ErrorBanner, Modal, Notice, parseYen, usePagedList, type ListPage } from '../components.tsx';
 import { describeError } from '../errors.ts';
 import { formatTime, formatYen, useI18n } from '../i18n.tsx';
 import type { CountDifference, Item, LedgerRow, Lookup, Page, Product, StockDocument } from '../types.ts';
@@ -269,28 +269,19 @@ export function StockDocumentForm({ storeId, kind }: { storeId: number; kind: 's
 /** 在庫履歴: a product's stock movements, newest first. */
 export function LedgerDialog(props: { storeId: number; product: NamedProduct; onClose: () => void }) {
   const { t } = useI18n();
-  const [rows, setRows] = useState<LedgerRow[] | null>(null);
-  const [cursor, setCursor] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const url = `${storeApi(props.storeId)}/products/${props.product.id}/ledger`;
-  const load = (after: number | null) =>
-    api<{ items: LedgerRow[]; nextCursor: number | null }>(
-      `${url}?limit=50${after === null ? '' : `&cursor=${after}`}`,
-    ).then(
-      (page) => {
-        setRows((old) => (after === null ? page.items : [...(old ?? []), ...page.items]));
-        setCursor(page.nextCursor);
-      },
-      (e) => setError(describeError(e, t)),
-    );
-  useEffect(() => void load(null), []); // eslint-disable-line react-hooks/exhaustive-deps
+  const list = usePagedList<LedgerRow>(
+    (after) => api<ListPage<LedgerRow, number>>(`${url}?limit=50${after === null ? '' : `&cursor=${after}`}`),
+    [],
+  );
+  const rows = list.rows;
   return (
     <Modal
       title={`${t('ledger')}: ${props.product.name} ${props.product.condition}`}
       onClose={props.onClose}
       wide
     >
-      <ErrorBanner error={error} />
+      <ErrorBanner error={list.error} />
       <table className="list" data-testid="ledger">
         <thead>
           <tr>
@@ -313,8 +304,8 @@ export function LedgerDialog(props: { storeId: number; product: NamedProduct; on
       </table>
       {rows && rows.length === 0 && <p className="empty">{t('noMovements')}</p>}
       <div className="actions">
-        {cursor !== null && (
-          <button type="button" onClick={() => void load(cursor)}>
+        {list.hasMore && (
+          <button type="button" onClick={() => void list.more()}>
             {t('loadMore')}
           </button>
         )}
