@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, buildWebApp, launchChromium, screenshotDir } from './support/browser.ts';
-import { freePort, spawnRegi, waitForHttp, type Spawned } from './support/process.ts';
+import { ApiClient, launchChromium, screenshotDir, startDevApp, type DevApp } from './support/browser.ts';
+import { freePort, spawnRegi, waitForHttp } from './support/process.ts';
 
 /**
  * The POS app in a real browser against the real system: `regi dev` as its own process on a fresh
@@ -37,10 +35,8 @@ interface SaleView {
   customerId?: number | null;
 }
 
-let dataDir: string;
-let app: Spawned;
 let base: string;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
+let browser: DevApp['browser'];
 let context: BrowserContext;
 let page: Page;
 let owner: ApiClient;
@@ -66,27 +62,11 @@ async function documentText(testId: string): Promise<string> {
   return frame.locator('body').innerText();
 }
 
-beforeAll(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  browser = await launchChromium(); // throws when Chromium is missing: never a silent skip
-  await buildWebApp();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regi-pos-app-'));
-  const [pos, ec] = [await freePort(), await freePort()];
-  app = spawnRegi(['dev'], {
-    REGI_DATA_DIR: dataDir,
-    DATABASE_URL: '',
-    VALKEY_URL: '',
-    BUS: 'sql',
-    POS_PORT: String(pos),
-    EC_PORT: String(ec),
-    LOG_LEVEL: 'warn',
-  });
-  base = `http://127.0.0.1:${pos}`;
-  await waitForHttp(`${base}/readyz`, 200, 120_000);
+let dev: DevApp;
 
-  owner = new ApiClient(base);
-  await owner.post('/api/v1/auth/login', { email: 'owner@hoshi.example', password: 'regi-demo-2024' });
-  await owner.post('/api/v1/auth/session', { mode: 'admin' });
+beforeAll(async () => {
+  dev = await startDevApp('pos-app');
+  ({ base, browser, owner } = dev);
   const stores = await owner.get<{
     items: { id: number; code: string; registers: { id: number; primary: boolean }[] }[];
   }>('/api/v1/stores');
@@ -111,14 +91,7 @@ beforeAll(async () => {
   page = await context.newPage();
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (app && app.child.exitCode === null) {
-    app.child.kill('SIGTERM');
-    await app.exited;
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => dev?.stop());
 
 describe('the POS app in Chromium', () => {
   it('signs in in Japanese, chooses the register and unlocks with the staff code', async () => {
@@ -641,7 +614,7 @@ describe('the POS app in Chromium', () => {
     );
     const day = tx.items.find((r) => r.number === saleNumber)!.businessDate!;
     const job = spawnRegi(['job', 'daily-calculate', '--date', day, '--store', String(storeId)], {
-      REGI_DATA_DIR: dataDir,
+      REGI_DATA_DIR: dev.dataDir,
       DATABASE_URL: '',
       VALKEY_URL: '',
       LOG_LEVEL: 'warn',
@@ -672,7 +645,7 @@ describe('the POS app in Chromium', () => {
   it('serves the same app from `regi run pos-web-app` alone (split mode), deep links included', async () => {
     const port = await freePort();
     const alone = spawnRegi(['run', 'pos-web-app'], {
-      REGI_DATA_DIR: dataDir,
+      REGI_DATA_DIR: dev.dataDir,
       DATABASE_URL: '',
       VALKEY_URL: '',
       POS_PORT: String(port),

@@ -1,10 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, buildWebApp, launchChromium, screenshotDir } from './support/browser.ts';
-import { freePort, spawnRegi, waitForHttp, type Spawned } from './support/process.ts';
+import { screenshotDir, startDevApp, type ApiClient, type DevApp } from './support/browser.ts';
 
 /**
  * The back office's 顧客 screen in Chromium against `regi dev` (fresh SQLite data, demo data):
@@ -21,10 +18,8 @@ interface Customer {
   archivedAt: string | null;
 }
 
-let dataDir: string;
-let app: Spawned;
 let base: string;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
+let browser: DevApp['browser'];
 let page: Page;
 let owner: ApiClient;
 let storeId: number;
@@ -35,39 +30,17 @@ const customers = (q: string, status = 'active') =>
   );
 const focused = () => page.evaluate<string | null>(`document.activeElement?.getAttribute('name') ?? null`);
 
+let dev: DevApp;
+
 beforeAll(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  browser = await launchChromium(); // throws when Chromium is missing: never a silent skip
-  await buildWebApp();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'regi-pos-customers-'));
-  const [pos, ec] = [await freePort(), await freePort()];
-  app = spawnRegi(['dev'], {
-    REGI_DATA_DIR: dataDir,
-    DATABASE_URL: '',
-    VALKEY_URL: '',
-    BUS: 'sql',
-    POS_PORT: String(pos),
-    EC_PORT: String(ec),
-    LOG_LEVEL: 'warn',
-  });
-  base = `http://127.0.0.1:${pos}`;
-  await waitForHttp(`${base}/readyz`, 200, 120_000);
-  owner = new ApiClient(base);
-  await owner.post('/api/v1/auth/login', { email: 'owner@hoshi.example', password: 'regi-demo-2024' });
-  await owner.post('/api/v1/auth/session', { mode: 'admin' });
+  dev = await startDevApp('pos-customers');
+  ({ base, browser, owner } = dev);
   const stores = await owner.get<{ items: { id: number; code: string }[] }>('/api/v1/stores');
   storeId = stores.items.find((s) => s.code === 'akihabara')!.id;
   page = await browser.context.newPage();
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (app && app.child.exitCode === null) {
-    app.child.kill('SIGTERM');
-    await app.exited;
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => dev?.stop());
 
 describe('the 顧客 screen in Chromium', () => {
   it('registers a member from the keyboard and finds them by reading and by phone digits', async () => {

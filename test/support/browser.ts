@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { repoRoot } from './process.ts';
+import { freePort, repoRoot, spawnRegi, waitForHttp } from './process.ts';
 
 /** Debian's Chromium (`apt-get install -y chromium`); Playwright's own browser download does not work here. */
 export const CHROMIUM = process.env.REGI_CHROMIUM ?? '/usr/bin/chromium';
@@ -97,4 +97,54 @@ export class ApiClient {
     if (r.status >= 300) throw new Error(`POST ${url}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   }
+}
+
+/** A browser test's system: `regi dev` on fresh demo data, Chromium, and Hoshi Cards' owner signed in. */
+export interface DevApp {
+  base: string;
+  dataDir: string;
+  browser: Awaited<ReturnType<typeof launchChromium>>;
+  /** owner@hoshi.example in admin mode, over the API. */
+  owner: ApiClient;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the app, starts `regi dev` as its own process on a fresh SQLite data folder (the demo
+ * tenants, the sql bus) and Chromium, and signs Hoshi Cards' owner in for API checks.
+ */
+export async function startDevApp(name: string): Promise<DevApp> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  const browser = await launchChromium(); // throws when Chromium is missing: never a silent skip
+  await buildWebApp();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `regi-${name}-`));
+  const [pos, ec] = [await freePort(), await freePort()];
+  const app = spawnRegi(['dev'], {
+    REGI_DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    VALKEY_URL: '',
+    BUS: 'sql',
+    POS_PORT: String(pos),
+    EC_PORT: String(ec),
+    LOG_LEVEL: 'warn',
+  });
+  const base = `http://127.0.0.1:${pos}`;
+  await waitForHttp(`${base}/readyz`, 200, 120_000);
+  const owner = new ApiClient(base);
+  await owner.post('/api/v1/auth/login', { email: 'owner@hoshi.example', password: 'regi-demo-2024' });
+  await owner.post('/api/v1/auth/session', { mode: 'admin' });
+  return {
+    base,
+    dataDir,
+    browser,
+    owner,
+    async stop() {
+      await browser.close();
+      if (app.child.exitCode === null) {
+        app.child.kill('SIGTERM');
+        await app.exited;
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
