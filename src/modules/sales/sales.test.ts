@@ -243,6 +243,14 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
       })
     ).json() as SaleView;
     expect(draft.customerId).toBe(customerId);
+    // The customer is part of the cart: a cart sent without them has none, sent again has them back.
+    const lines = [{ productId: shop.products.drink, quantity: 2 }];
+    const put = (body: Json) =>
+      clerk.request({ method: 'PUT', url: `${shop.base}/sales/${draft.id}/cart`, payload: body });
+    expect(((await put({ lines })).json() as SaleView).customerId).toBeNull();
+    const refused = await put({ lines, customerId: stranger.id });
+    expect([refused.statusCode, refused.json().errors[0].code]).toEqual([400, 'unknown_customer']);
+    expect(((await put({ lines, customerId })).json() as SaleView).customerId).toBe(customerId);
     const paid = (
       await clerk.post(`${shop.base}/sales/${draft.id}/complete`, { payment: { cashTendered: 300 } })
     ).json() as SaleView;
