@@ -4,6 +4,7 @@ import type { Yen } from '../../kernel/money.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
 import { dialectOf } from '../../platform/db/ddl.ts';
+import { cachedQuery, insertRow, insertRows } from '../../platform/db/statements.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import { readSettings } from '../catalog/settings.ts';
 import { addLayer, consumeLayers, type CostLayer, type CostMethod } from './cost-layers.ts';
@@ -128,14 +129,21 @@ export async function moveStocks(tx: Tx, ctx: StockContext, moves: StockMove[]):
     }
   }
 
-  const delta = new Map<number, number>();
-  for (const m of moves) delta.set(m.productId, (delta.get(m.productId) ?? 0) + m.quantity);
-  await tx
-    .updateTable('product')
-    .set({ stock: sql`stock + ${caseById([...delta])}` })
-    .where('store_id', '=', ctx.storeId)
-    .where('id', 'in', [...delta.keys()])
-    .execute();
+  const byProduct = new Map<number, number>();
+  for (const m of moves) byProduct.set(m.productId, (byProduct.get(m.productId) ?? 0) + m.quantity);
+  const delta = [...byProduct];
+  const productIds = [...byProduct.keys()];
+  await cachedQuery(
+    tx,
+    `inventory.addStock:${delta.length}`,
+    [...delta.flat(), ctx.storeId, ...productIds],
+    () =>
+      tx
+        .updateTable('product')
+        .set({ stock: sql`stock + ${caseById(delta)}` })
+        .where('store_id', '=', ctx.storeId)
+        .where('id', 'in', productIds),
+  );
 
   const ledgerIds = await insertLedgerRows(
     tx,
@@ -200,28 +208,37 @@ function validate(move: StockMove) {
 
 /** The products of this store (others are simply absent) with their live layers, row-locked. */
 async function lockProducts(tx: Tx, storeId: number, ids: number[]): Promise<Map<number, LockedProduct>> {
-  let q = tx
-    .selectFrom('product as p')
-    .leftJoin('cost_layer as l', (j) => j.onRef('l.product_id', '=', 'p.id').on('l.quantity', '>', 0))
-    .select([
-      'p.id',
-      'p.stock',
-      'p.allow_negative',
-      'p.item_id',
-      'p.buy_price',
-      'l.id as layer_id',
-      'l.quantity as layer_quantity',
-      'l.total_cost as layer_total_cost',
-      'l.arrived_at as layer_arrived_at',
-    ])
-    .where('p.store_id', '=', storeId)
-    .where('p.id', 'in', [...new Set(ids)])
-    .orderBy('p.id')
-    .orderBy('l.arrived_at')
-    .orderBy('l.id');
-  if (dialectOf(tx) === 'mysql') q = q.forUpdate();
+  const unique = [...new Set(ids)];
+  const locking = () => {
+    const q = tx
+      .selectFrom('product as p')
+      .leftJoin('cost_layer as l', (j) => j.onRef('l.product_id', '=', 'p.id').on('l.quantity', '>', 0))
+      .select([
+        'p.id',
+        'p.stock',
+        'p.allow_negative',
+        'p.item_id',
+        'p.buy_price',
+        'l.id as layer_id',
+        'l.quantity as layer_quantity',
+        'l.total_cost as layer_total_cost',
+        'l.arrived_at as layer_arrived_at',
+      ])
+      .where('p.store_id', '=', storeId)
+      .where('p.id', 'in', unique)
+      .orderBy('p.id')
+      .orderBy('l.arrived_at')
+      .orderBy('l.id');
+    return dialectOf(tx) === 'mysql' ? q.forUpdate() : q;
+  };
+  const { rows } = await cachedQuery(
+    tx,
+    `inventory.lockProducts:${unique.length}`,
+    [0, storeId, ...unique],
+    locking,
+  );
   const products = new Map<number, LockedProduct>();
-  for (const r of await q.execute()) {
+  for (const r of rows) {
     const id = Number(r.id);
     let p = products.get(id);
     if (!p) {
@@ -314,10 +331,11 @@ function caseById<T extends number | string>(pairs: [number, T][]) {
  * consecutive ids.
  */
 async function insertLedgerRows(tx: Tx, rows: Insertable<StockLedgerTable>[]): Promise<number[]> {
-  const insert = tx.insertInto('stock_ledger').values(rows);
   if (dialectOf(tx) === 'sqlite')
-    return (await insert.returning('id').execute()).map((r) => Number(r.id)).sort((a, b) => a - b);
-  const res = await insert.executeTakeFirstOrThrow();
+    return (await insertRows(tx, 'stock_ledger', rows, { returningIds: true })).rows
+      .map((r) => Number(r.id))
+      .sort((a, b) => a - b);
+  const res = await insertRows(tx, 'stock_ledger', rows);
   if (rows.length === 1) return [Number(res.insertId)];
   const [first] = rows;
   const ids = await tx
@@ -345,33 +363,36 @@ async function writeLayers(
     for (const l of p.layers) {
       if (l.id !== undefined && l.touched) stored.push(l);
       else if (l.id === undefined) {
-        const res = await tx
-          .insertInto('cost_layer')
-          .values({
-            store_id: storeId,
-            product_id: p.id,
-            quantity: l.quantity,
-            total_cost: l.totalCost,
-            arrived_at: l.arrivedAt,
-            ledger_id: ledgerIds[l.createdBy!]!,
-          })
-          .executeTakeFirstOrThrow();
-        created.set(l, Number(res.insertId));
+        const id = await insertRow(tx, 'cost_layer', {
+          store_id: storeId,
+          product_id: p.id,
+          quantity: l.quantity,
+          total_cost: l.totalCost,
+          arrived_at: l.arrivedAt,
+          ledger_id: ledgerIds[l.createdBy!]!,
+        });
+        created.set(l, id);
       }
     }
-  if (stored.length)
-    await tx
-      .updateTable('cost_layer')
-      .set({
-        quantity: caseById(stored.map((l) => [l.id!, l.quantity])),
-        total_cost: caseById(stored.map((l) => [l.id!, l.totalCost])),
-        arrived_at: caseById(stored.map((l) => [l.id!, l.arrivedAt])),
-      })
-      .where(
-        'id',
-        'in',
-        stored.map((l) => l.id!),
-      )
-      .execute();
+  if (stored.length) {
+    const quantity = stored.map((l): [number, number] => [l.id!, l.quantity]);
+    const totalCost = stored.map((l): [number, number] => [l.id!, l.totalCost]);
+    const arrivedAt = stored.map((l): [number, string] => [l.id!, l.arrivedAt]);
+    const ids = stored.map((l) => l.id!);
+    await cachedQuery(
+      tx,
+      `inventory.updateLayers:${stored.length}`,
+      [...quantity.flat(), ...totalCost.flat(), ...arrivedAt.flat(), ...ids],
+      () =>
+        tx
+          .updateTable('cost_layer')
+          .set({
+            quantity: caseById(quantity),
+            total_cost: caseById(totalCost),
+            arrived_at: caseById(arrivedAt),
+          })
+          .where('id', 'in', ids),
+    );
+  }
   return created;
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
+import { cachedQuery, insertRow } from '../../platform/db/statements.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import type { StoreContext } from '../tenancy/index.ts';
 import { CashMovementSignError, InsufficientCashError, RegisterClosedError } from './errors.ts';
@@ -91,22 +92,32 @@ export async function assertRegisterOpen(
   registerId: number,
   opts: { receipt?: boolean } = {},
 ): Promise<OpenRegister> {
-  const locked = await tx
-    .updateTable('register_cash')
-    .set({
-      lock_version: sql`lock_version + 1`,
-      ...(opts.receipt && { receipt_no: sql`receipt_no + 1` }),
-    })
-    .where('register_id', '=', registerId)
-    .where('store_id', '=', ctx.storeId)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
-  if (Number(locked.numUpdatedRows) !== 1) return whyNotOpen(tx, ctx, registerId);
-  const r = await tx
-    .selectFrom('register_cash')
-    .select(['business_date', 'opened_at', 'balance', 'seq', 'receipt_no'])
-    .where('register_id', '=', registerId)
-    .executeTakeFirstOrThrow();
+  // Once per sale: both statements are built once (statements.ts).
+  const locked = await cachedQuery(
+    tx,
+    `registers.lockOpen:${!!opts.receipt}`,
+    [registerId, ctx.storeId, 'open'],
+    () =>
+      tx
+        .updateTable('register_cash')
+        .set({
+          lock_version: sql`lock_version + 1`,
+          ...(opts.receipt && { receipt_no: sql`receipt_no + 1` }),
+        })
+        .where('register_id', '=', registerId)
+        .where('store_id', '=', ctx.storeId)
+        .where('status', '=', 'open'),
+  );
+  if (Number(locked.numAffectedRows) !== 1) return whyNotOpen(tx, ctx, registerId);
+  const {
+    rows: [r],
+  } = await cachedQuery(tx, 'registers.readLocked', [registerId], () =>
+    tx
+      .selectFrom('register_cash')
+      .select(['business_date', 'opened_at', 'balance', 'seq', 'receipt_no'])
+      .where('register_id', '=', registerId),
+  );
+  if (!r) throw new Error(`register ${registerId}: the locked row is gone`);
   return {
     registerId,
     businessDate: r.business_date!,
@@ -147,11 +158,12 @@ async function moveLockedDrawer(tx: Tx, locked: OpenRegister, input: CashMovemen
     throw new Error(`recordCashMovement: register ${input.registerId} is not the one locked`);
   const balance = locked.balance + input.amount;
   if (balance < 0) throw new InsufficientCashError(input.registerId, locked.balance, input.amount);
-  await tx
-    .updateTable('register_cash')
-    .set({ balance, seq: locked.seq + 1 })
-    .where('register_id', '=', input.registerId)
-    .execute();
+  await cachedQuery(tx, 'registers.setDrawer', [balance, locked.seq + 1, input.registerId], () =>
+    tx
+      .updateTable('register_cash')
+      .set({ balance, seq: locked.seq + 1 })
+      .where('register_id', '=', input.registerId),
+  );
   locked.balance = balance;
   locked.seq += 1;
   return { balance, seq: locked.seq, businessDate: locked.businessDate };
@@ -190,9 +202,8 @@ export async function recordCashMovement(
     idempotency_key: input.idempotencyKey ?? null,
     occurred_at: now,
   };
-  const inserted = await tx.insertInto('cash_movement').values(row).executeTakeFirstOrThrow();
   const movement: CashMovement = {
-    id: Number(inserted.insertId),
+    id: await insertRow(tx, 'cash_movement', row),
     registerId: input.registerId,
     seq: row.seq,
     businessDate: row.business_date,

@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError, type FieldError } from '../../kernel/er
 import type { PolicyName } from '../../kernel/policies.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import type { Db } from '../../platform/db/connect.ts';
+import { cachedQuery, insertRows } from '../../platform/db/statements.ts';
 import { MissingPolicyError } from '../../platform/http/auth.ts';
 import { customerOf } from '../customers/index.ts';
 import {
@@ -95,27 +96,31 @@ export async function priceCart(
   input: CartInput,
 ): Promise<PricedCart> {
   const ids = [...new Set(input.lines.map((l) => l.productId))];
+  // Once per sale: the SQL is built once per number of products (statements.ts).
   const rows = ids.length
-    ? await tx
-        .selectFrom('product as p')
-        .innerJoin('item as i', 'i.id', 'p.item_id')
-        .innerJoin('category_condition as c', 'c.id', 'p.condition_id')
-        .leftJoin('specialty as s', 's.id', 'p.specialty_id')
-        .innerJoin('corporation as co', 'co.id', 'p.corporation_id')
-        .select([
-          'co.tax_mode',
-          'co.rounding_rule',
-          'p.id',
-          'p.item_id',
-          'p.sell_price',
-          'i.name',
-          'i.tax_category',
-          'c.name as condition',
-          's.name as specialty',
-        ])
-        .where('p.store_id', '=', ctx.storeId)
-        .where('p.id', 'in', ids)
-        .execute()
+    ? (
+        await cachedQuery(tx, `sales.priceCart:${ids.length}`, [ctx.storeId, ...ids], () =>
+          tx
+            .selectFrom('product as p')
+            .innerJoin('item as i', 'i.id', 'p.item_id')
+            .innerJoin('category_condition as c', 'c.id', 'p.condition_id')
+            .leftJoin('specialty as s', 's.id', 'p.specialty_id')
+            .innerJoin('corporation as co', 'co.id', 'p.corporation_id')
+            .select([
+              'co.tax_mode',
+              'co.rounding_rule',
+              'p.id',
+              'p.item_id',
+              'p.sell_price',
+              'i.name',
+              'i.tax_category',
+              'c.name as condition',
+              's.name as specialty',
+            ])
+            .where('p.store_id', '=', ctx.storeId)
+            .where('p.id', 'in', ids),
+        )
+      ).rows
     : [];
   const tax = rows[0] ? taxSettings(rows[0]) : await taxSettingsOf(tx, ctx.corporationId);
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
@@ -230,7 +235,7 @@ export async function insertLines(
       cost: costs[i] ?? null,
     };
   });
-  if (rows.length) await tx.insertInto('sale_line').values(rows).execute();
+  if (rows.length) await insertRows(tx, 'sale_line', rows);
   return rows;
 }
 

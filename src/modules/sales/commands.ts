@@ -5,6 +5,7 @@ import type { Outcome } from '../../kernel/outcome.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/connect.ts';
+import { insertRow, insertRows } from '../../platform/db/statements.ts';
 import { withTransaction, type Tx } from '../../platform/db/transaction.ts';
 import { moveStocks, OutOfStockError } from '../inventory/index.ts';
 import { assertRegisterOpen, recordCashMovement, registerOf, type OpenRegister } from '../registers/index.ts';
@@ -329,7 +330,7 @@ async function takePayments(
       occurred_at: at,
     });
   }
-  await tx.insertInto('sale_payment').values(rows).execute();
+  await insertRows(tx, 'sale_payment', rows);
   const cash = payments.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amount, 0);
   if (cash > 0)
     await recordCashMovement(
@@ -357,7 +358,7 @@ async function insertTaxes(tx: Tx, storeId: number, saleId: number, cart: Priced
     tax_excluded: r.taxExcluded,
     tax: r.tax,
   }));
-  if (rows.length) await tx.insertInto('sale_tax').values(rows).execute();
+  if (rows.length) await insertRows(tx, 'sale_tax', rows);
   return rows;
 }
 
@@ -501,8 +502,8 @@ export async function checkout(
         ...saleTotalsRow(cart),
         ...completion(ctx, register, payment, input),
       };
-      const r = await tx.insertInto('sale').values(row).executeTakeFirstOrThrow();
-      return settle(tx, ctx, { ...row, id: Number(r.insertId) }, register, cart, payment, input, null);
+      const id = await insertRow(tx, 'sale', row);
+      return settle(tx, ctx, { ...row, id }, register, cart, payment, input, null);
     },
   );
 }
@@ -565,8 +566,7 @@ export async function returnSale(
         idempotency_key: input.idempotencyKey ?? null,
         completed_at: at,
       };
-      const r = await tx.insertInto('sale').values(row).executeTakeFirstOrThrow();
-      const returnId = Number(r.insertId);
+      const returnId = await insertRow(tx, 'sale', row);
       await moveLines(tx, ctx, returnId, cart, 1, cart.costs);
       // A return's lines carry the cost the units left with: the day's gross margin nets to zero.
       const lines = await insertLines(tx, returnId, ctx.storeId, cart, cart.costs);

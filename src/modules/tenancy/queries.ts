@@ -1,5 +1,6 @@
 import type { PolicyName } from '../../kernel/policies.ts';
 import type { Db } from '../../platform/db/connect.ts';
+import { cachedQuery } from '../../platform/db/statements.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import { groupPolicies } from './rules.ts';
 import './tables.ts';
@@ -24,34 +25,41 @@ export interface AccountRow {
  * `forStore`, also whether it may use that store (what accountMayUseStore answers), in the same read.
  */
 export async function loadAccount(db: Db | Tx, accountId: number, corporationId: number, forStore?: number) {
-  const row = await db
-    .selectFrom('staff_account as a')
-    .innerJoin('permission_group as g', 'g.id', 'a.group_id')
-    .innerJoin('corporation as c', 'c.id', 'a.corporation_id')
-    .leftJoin('staff_store as l', (j) =>
-      j.onRef('l.account_id', '=', 'a.id').on('l.store_id', '=', forStore ?? 0),
-    )
-    .leftJoin('store as s', (j) =>
-      j.onRef('s.id', '=', 'l.store_id').onRef('s.corporation_id', '=', 'a.corporation_id'),
-    )
-    .select([
-      's.id as linked_store_id',
-      'a.id',
-      'a.corporation_id',
-      'a.email',
-      'a.display_name',
-      'a.employee_code',
-      'a.barcode_version',
-      'a.group_id',
-      'g.name as group_name',
-      'g.builtin',
-      'g.policies',
-      'c.staff_code_required',
-    ])
-    .where('a.id', '=', accountId)
-    .where('a.corporation_id', '=', corporationId)
-    .where('a.disabled_at', 'is', null)
-    .executeTakeFirst();
+  // Every request of a signed-in user runs this: the SQL is built once (statements.ts).
+  const { rows } = await cachedQuery(
+    db,
+    'tenancy.loadAccount',
+    [forStore ?? 0, accountId, corporationId],
+    () =>
+      db
+        .selectFrom('staff_account as a')
+        .innerJoin('permission_group as g', 'g.id', 'a.group_id')
+        .innerJoin('corporation as c', 'c.id', 'a.corporation_id')
+        .leftJoin('staff_store as l', (j) =>
+          j.onRef('l.account_id', '=', 'a.id').on('l.store_id', '=', forStore ?? 0),
+        )
+        .leftJoin('store as s', (j) =>
+          j.onRef('s.id', '=', 'l.store_id').onRef('s.corporation_id', '=', 'a.corporation_id'),
+        )
+        .select([
+          's.id as linked_store_id',
+          'a.id',
+          'a.corporation_id',
+          'a.email',
+          'a.display_name',
+          'a.employee_code',
+          'a.barcode_version',
+          'a.group_id',
+          'g.name as group_name',
+          'g.builtin',
+          'g.policies',
+          'c.staff_code_required',
+        ])
+        .where('a.id', '=', accountId)
+        .where('a.corporation_id', '=', corporationId)
+        .where('a.disabled_at', 'is', null),
+  );
+  const row = rows[0];
   if (!row) return null;
   return {
     id: Number(row.id),

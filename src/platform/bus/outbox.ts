@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { toDbTime } from '../../kernel/time.ts';
 import { dialectOf } from '../db/ddl.ts';
+import { insertRows } from '../db/statements.ts';
 import { onBeforeCommit, type Tx } from '../db/transaction.ts';
 import { validateEnvelope, type EventEnvelope } from './events.ts';
 import './tables.ts';
@@ -50,18 +51,17 @@ async function writeOutbox(tx: Tx, events: EventEnvelope[]): Promise<void> {
   // In slices: a bulk command (an import, the demo seed) publishes thousands of events, more than
   // one statement may bind (SQLite allows 32,766 variables; MySQL caps the packet size).
   for (let i = 0; i < events.length; i += OUTBOX_SLICE)
-    await tx
-      .insertInto('outbox')
-      .values(
-        events.slice(i, i + OUTBOX_SLICE).map((env) => ({
-          event_id: env.id,
-          type: env.type,
-          topic: env.type.slice(0, env.type.indexOf('.')),
-          ordering_key: env.key,
-          body: JSON.stringify(env),
-          created_at: toDbTime(new Date(env.occurredAt)),
-          sent_at: null,
-        })),
-      )
-      .execute();
+    await insertRows(
+      tx,
+      'outbox',
+      events.slice(i, i + OUTBOX_SLICE).map((env) => ({
+        event_id: env.id,
+        type: env.type,
+        topic: env.type.slice(0, env.type.indexOf('.')),
+        ordering_key: env.key,
+        body: JSON.stringify(env),
+        created_at: toDbTime(new Date(env.occurredAt)),
+        sent_at: null,
+      })),
+    );
 }

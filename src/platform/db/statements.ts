@@ -1,0 +1,117 @@
+import { CompiledQuery, type Compilable, type Insertable, type QueryResult } from 'kysely';
+import type { Db } from './connect.ts';
+import type { Database } from './database.ts';
+import { dialectOf } from './ddl.ts';
+import type { Tx } from './transaction.ts';
+
+/*
+ * Statements of the hot path, with their SQL made once per shape.
+ *
+ * Kysely builds every query anew: a tree of frozen nodes from the builder calls, then a compiler
+ * pass to SQL text. For a 3-line sale that came to more CPU than SQLite spent running the
+ * statements. The paths that run once per sale (pricing, the stock batch, the register's lock,
+ * the inserts of a sale and its events) therefore keep the SQL of each statement shape and only
+ * bind new values:
+ *  - insertRows derives both the SQL and the values from typed rows;
+ *  - cachedQuery keeps a Kysely-built query (typed as ever) and builds it only on the first call
+ *    of its key; later calls bind the parameters they pass, which the first call checks against
+ *    what Kysely compiled, so a parameter list that drifts from its query fails the first time
+ *    it runs (in tests), not silently.
+ * A constant SQL text also finds its prepared statement (connect.ts) without hashing a new string.
+ */
+
+type Executor = Db | Tx;
+
+/**
+ * SQL texts by shape. Bounded like the statement cache (oldest out), and a long text (a document
+ * of thousands of lines) is not kept at all: it is rare, and it would hold memory for nothing.
+ */
+class SqlTexts {
+  private readonly texts = new Map<string, string>();
+  get(key: string) {
+    return this.texts.get(key);
+  }
+  set(key: string, text: string) {
+    if (text.length > 16_384) return;
+    if (this.texts.size >= 1000) this.texts.delete(this.texts.keys().next().value!);
+    this.texts.set(key, text);
+  }
+}
+
+const insertSql = new SqlTexts();
+
+/**
+ * INSERTs rows of one table in one statement. Every row names the same columns, with null (never
+ * undefined) for an empty one: a row that differs is a programming error and throws.
+ * `returningIds` (SQLite only) answers the new ids in row order.
+ */
+export async function insertRows<T extends keyof Database & string>(
+  db: Executor,
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+  opts: { returningIds?: boolean } = {},
+): Promise<QueryResult<{ id: number | bigint }>> {
+  const first = rows[0] as Record<string, unknown> | undefined;
+  if (!first) throw new Error(`insertRows(${table}): no rows`);
+  const columns = Object.keys(first);
+  const dialect = dialectOf(db);
+  if (opts.returningIds && dialect !== 'sqlite') throw new Error('insertRows: returningIds is SQLite only');
+  const key = `${dialect}\u0000${table}\u0000${rows.length}\u0000${opts.returningIds ? 'r' : ''}\u0000${columns.join()}`;
+  let text = insertSql.get(key);
+  if (text === undefined) {
+    const q = (id: string) => (dialect === 'mysql' ? `\`${id}\`` : `"${id}"`);
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    text =
+      `insert into ${q(table)} (${columns.map(q).join(', ')}) values ` +
+      Array.from({ length: rows.length }, () => tuple).join(', ') +
+      (opts.returningIds ? ' returning "id"' : '');
+    insertSql.set(key, text);
+  }
+  const params: unknown[] = [];
+  for (const row of rows as readonly Record<string, unknown>[]) {
+    let n = 0;
+    for (const c in row) n++;
+    if (n !== columns.length) throw new Error(`insertRows(${table}): rows name different columns`);
+    for (const c of columns) {
+      const v = row[c];
+      if (v === undefined) throw new Error(`insertRows(${table}): ${c} is undefined (use null)`);
+      params.push(v);
+    }
+  }
+  return db.executeQuery<{ id: number | bigint }>(CompiledQuery.raw(text, params));
+}
+
+/** One row; its new id. */
+export async function insertRow<T extends keyof Database & string>(
+  db: Executor,
+  table: T,
+  row: Insertable<Database[T]>,
+): Promise<number> {
+  return Number((await insertRows(db, table, [row])).insertId);
+}
+
+const compiled = new SqlTexts();
+
+/**
+ * Runs the query `build` makes, building it only on the first call of `key` per dialect. `key`
+ * names the statement and everything that changes its SQL (such as the length of an IN list);
+ * `params` are its values in the order they appear in the SQL.
+ */
+export async function cachedQuery<R>(
+  db: Executor,
+  key: string,
+  params: readonly unknown[],
+  build: () => Compilable<R>,
+): Promise<QueryResult<R>> {
+  const dialectKey = `${dialectOf(db)}\u0000${key}`;
+  const text = compiled.get(dialectKey);
+  if (text !== undefined) return db.executeQuery<R>(CompiledQuery.raw(text, params as unknown[]));
+  const query = build().compile();
+  const built = query.parameters;
+  if (built.length !== params.length || built.some((v, i) => v !== params[i]))
+    throw new Error(
+      `cachedQuery(${key}): the parameters given (${params.map(String).join(', ')}) are not the query's (${built.map(String).join(', ')})`,
+    );
+  compiled.set(dialectKey, query.sql);
+  return db.executeQuery<R>(query);
+}
