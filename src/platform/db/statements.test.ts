@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { testDialects, useTestDb } from '../../../test/support/db.ts';
+import { toDbTime } from '../../kernel/time.ts';
+import '../bus/tables.ts';
+import { cachedQuery, insertRow, insertRows } from './statements.ts';
+import { withTransaction } from './transaction.ts';
+
+const at = toDbTime(new Date());
+const event = (id: string) => ({
+  event_id: id,
+  type: 'test.statements',
+  topic: 'test',
+  ordering_key: 'k',
+  body: '{}',
+  created_at: at,
+  sent_at: null,
+});
+
+describe.each(testDialects())('hot-path statements on %s', (dialect) => {
+  const t = useTestDb(dialect);
+
+  it('inserts rows with quoted names (`key` is reserved on MySQL) and answers a new id', async () => {
+    await insertRows(t.db, 'system_state', [
+      { key: 'stmt-a', value: '1', updated_at: at },
+      { key: 'stmt-b', value: '2', updated_at: at },
+    ]);
+    const rows = await t.db
+      .selectFrom('system_state')
+      .select(['key', 'value'])
+      .where('key', 'like', 'stmt-%')
+      .orderBy('key')
+      .execute();
+    expect(rows).toEqual([
+      { key: 'stmt-a', value: '1' },
+      { key: 'stmt-b', value: '2' },
+    ]);
+    const id = await insertRow(t.db, 'outbox', event('stmt-1'));
+    const row = await t.db.selectFrom('outbox').select('event_id').where('id', '=', id).executeTakeFirst();
+    expect(row?.event_id).toBe('stmt-1');
+  });
+
+  it('refuses rows that name different columns or leave one undefined, and writes none of them', async () => {
+    await expect(
+      insertRows(t.db, 'outbox', [event('stmt-x'), { ...event('stmt-y'), extra: 1 } as never]),
+    ).rejects.toThrow('rows name different columns');
+    await expect(
+      insertRows(t.db, 'outbox', [event('stmt-x'), { ...event('stmt-y'), sent_at: undefined } as never]),
+    ).rejects.toThrow('sent_at is undefined');
+    const rows = await t.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('event_id', 'in', ['stmt-x', 'stmt-y'])
+      .execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('answers the new ids in row order where RETURNING exists (SQLite), and refuses it elsewhere', async () => {
+    const insert = () =>
+      insertRows(t.db, 'outbox', [event('stmt-r1'), event('stmt-r2')], { returningIds: true });
+    if (dialect !== 'sqlite') return void (await expect(insert()).rejects.toThrow('SQLite only'));
+    const ids = (await insert()).rows.map((r) => Number(r.id));
+    const stored = await t.db
+      .selectFrom('outbox')
+      .select(['id', 'event_id'])
+      .where('event_id', 'in', ['stmt-r1', 'stmt-r2'])
+      .orderBy('id')
+      .execute();
+    expect(stored.map((r) => [Number(r.id), r.event_id])).toEqual([
+      [ids[0], 'stmt-r1'],
+      [ids[1], 'stmt-r2'],
+    ]);
+  });
+
+  it('builds a cached query once and binds each call its own values', async () => {
+    await insertRows(t.db, 'system_state', [
+      { key: 'cq-1', value: 'one', updated_at: at },
+      { key: 'cq-2', value: 'two', updated_at: at },
+    ]);
+    let builds = 0;
+    const read = (key: string) =>
+      cachedQuery(t.db, 'test.readState', [key], () => {
+        builds++;
+        return t.db.selectFrom('system_state').select('value').where('key', '=', key);
+      });
+    expect((await read('cq-1')).rows).toEqual([{ value: 'one' }]);
+    expect((await read('cq-2')).rows).toEqual([{ value: 'two' }]);
+    expect(builds).toBe(1);
+    // Inside a transaction too, and an UPDATE answers its affected rows.
+    const updated = await withTransaction(t.db, (tx) =>
+      cachedQuery(tx, 'test.setState', ['three', 'cq-2'], () =>
+        tx.updateTable('system_state').set({ value: 'three' }).where('key', '=', 'cq-2'),
+      ),
+    );
+    expect(Number(updated.numAffectedRows)).toBe(1);
+    expect((await read('cq-2')).rows).toEqual([{ value: 'three' }]);
+  });
+
+  it('fails the first call of a query whose parameters are not in the order of its SQL', async () => {
+    await expect(
+      cachedQuery(t.db, 'test.swapped', ['b', 'a'], () =>
+        t.db.selectFrom('system_state').select('value').where('key', '=', 'a').where('value', '=', 'b'),
+      ),
+    ).rejects.toThrow('the parameters given (b, a) are not the query');
+  });
+});
