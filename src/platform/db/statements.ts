@@ -70,7 +70,7 @@ export async function insertRows<T extends keyof Database & string>(
   const params: unknown[] = [];
   for (const row of rows as readonly Record<string, unknown>[]) {
     let n = 0;
-    for (const c in row) n++;
+    for (const _column in row) n++;
     if (n !== columns.length) throw new Error(`insertRows(${table}): rows name different columns`);
     for (const c of columns) {
       const v = row[c];
