@@ -4,7 +4,7 @@ import type { Yen } from '../../kernel/money.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
 import { dialectOf } from '../../platform/db/ddl.ts';
-import { cachedQuery, insertRow, insertRows } from '../../platform/db/statements.ts';
+import { cachedQuery, deferredQuery, insertRow, insertRows } from '../../platform/db/statements.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import { readSettings } from '../catalog/settings.ts';
 import { addLayer, consumeLayers, type CostLayer, type CostMethod } from './cost-layers.ts';
@@ -133,7 +133,7 @@ export async function moveStocks(tx: Tx, ctx: StockContext, moves: StockMove[]):
   for (const m of moves) byProduct.set(m.productId, (byProduct.get(m.productId) ?? 0) + m.quantity);
   const delta = [...byProduct];
   const productIds = [...byProduct.keys()];
-  await cachedQuery(
+  await deferredQuery(
     tx,
     `inventory.addStock:${delta.length}`,
     [...delta.flat(), ctx.storeId, ...productIds],
@@ -335,8 +335,9 @@ async function insertLedgerRows(tx: Tx, rows: Insertable<StockLedgerTable>[]): P
     return (await insertRows(tx, 'stock_ledger', rows, { returningIds: true })).rows
       .map((r) => Number(r.id))
       .sort((a, b) => a - b);
-  const res = await insertRows(tx, 'stock_ledger', rows);
-  if (rows.length === 1) return [Number(res.insertId)];
+  if (rows.length === 1) return [Number((await insertRows(tx, 'stock_ledger', rows)).insertId)];
+  // Sent with the read below, in one request (mysql-pipeline.ts).
+  await insertRows(tx, 'stock_ledger', rows, { deferred: true });
   const [first] = rows;
   const ids = await tx
     .selectFrom('stock_ledger')
@@ -379,7 +380,7 @@ async function writeLayers(
     const totalCost = stored.map((l): [number, number] => [l.id!, l.totalCost]);
     const arrivedAt = stored.map((l): [number, string] => [l.id!, l.arrivedAt]);
     const ids = stored.map((l) => l.id!);
-    await cachedQuery(
+    await deferredQuery(
       tx,
       `inventory.updateLayers:${stored.length}`,
       [...quantity.flat(), ...totalCost.flat(), ...arrivedAt.flat(), ...ids],

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
-import { cachedQuery, insertRow } from '../../platform/db/statements.ts';
+import { cachedQuery, deferredQuery, insertRow } from '../../platform/db/statements.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import type { StoreContext } from '../tenancy/index.ts';
 import { CashMovementSignError, InsufficientCashError, RegisterClosedError } from './errors.ts';
@@ -158,7 +158,7 @@ async function moveLockedDrawer(tx: Tx, locked: OpenRegister, input: CashMovemen
     throw new Error(`recordCashMovement: register ${input.registerId} is not the one locked`);
   const balance = locked.balance + input.amount;
   if (balance < 0) throw new InsufficientCashError(input.registerId, locked.balance, input.amount);
-  await cachedQuery(tx, 'registers.setDrawer', [balance, locked.seq + 1, input.registerId], () =>
+  await deferredQuery(tx, 'registers.setDrawer', [balance, locked.seq + 1, input.registerId], () =>
     tx
       .updateTable('register_cash')
       .set({ balance, seq: locked.seq + 1 })

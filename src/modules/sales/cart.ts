@@ -235,7 +235,7 @@ export async function insertLines(
       cost: costs[i] ?? null,
     };
   });
-  if (rows.length) await insertRows(tx, 'sale_line', rows);
+  if (rows.length) await insertRows(tx, 'sale_line', rows, { deferred: true });
   return rows;
 }
 

@@ -330,7 +330,7 @@ async function takePayments(
       occurred_at: at,
     });
   }
-  await insertRows(tx, 'sale_payment', rows);
+  await insertRows(tx, 'sale_payment', rows, { deferred: true });
   const cash = payments.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amount, 0);
   if (cash > 0)
     await recordCashMovement(
@@ -358,7 +358,7 @@ async function insertTaxes(tx: Tx, storeId: number, saleId: number, cart: Priced
     tax_excluded: r.taxExcluded,
     tax: r.tax,
   }));
-  if (rows.length) await insertRows(tx, 'sale_tax', rows);
+  if (rows.length) await insertRows(tx, 'sale_tax', rows, { deferred: true });
   return rows;
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { toDbTime } from '../../kernel/time.ts';
 import { dialectOf } from '../db/ddl.ts';
-import { insertRows } from '../db/statements.ts';
+import { deferredQuery, insertRows } from '../db/statements.ts';
 import { onBeforeCommit, type Tx } from '../db/transaction.ts';
 import { validateEnvelope, type EventEnvelope } from './events.ts';
 import './tables.ts';
@@ -41,12 +41,19 @@ async function writeOutbox(tx: Tx, events: EventEnvelope[]): Promise<void> {
     // Keys in sorted order, so two producers lock them in the same order. SQLite runs one write
     // transaction at a time, so there ids are in commit order anyway.
     const keys = [...new Set(events.map((e) => e.key))].sort();
-    for (let i = 0; i < keys.length; i += OUTBOX_SLICE)
-      await tx
-        .insertInto('outbox_key')
-        .values(keys.slice(i, i + OUTBOX_SLICE).map((k) => ({ ordering_key: k, seq: 1 })))
-        .onDuplicateKeyUpdate({ seq: sql`seq + 1` })
-        .execute();
+    for (let i = 0; i < keys.length; i += OUTBOX_SLICE) {
+      const slice = keys.slice(i, i + OUTBOX_SLICE);
+      await deferredQuery(
+        tx,
+        `outbox.lockKeys:${slice.length}`,
+        slice.flatMap((k) => [k, 1]),
+        () =>
+          tx
+            .insertInto('outbox_key')
+            .values(slice.map((k) => ({ ordering_key: k, seq: 1 })))
+            .onDuplicateKeyUpdate({ seq: sql`seq + 1` }),
+      );
+    }
   }
   // In slices: a bulk command (an import, the demo seed) publishes thousands of events, more than
   // one statement may bind (SQLite allows 32,766 variables; MySQL caps the packet size).
@@ -63,5 +70,7 @@ async function writeOutbox(tx: Tx, events: EventEnvelope[]): Promise<void> {
         created_at: toDbTime(new Date(env.occurredAt)),
         sent_at: null,
       })),
+      // On MySQL they travel with the COMMIT (mysql-pipeline.ts).
+      { deferred: true },
     );
 }

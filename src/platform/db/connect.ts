@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { createPool } from 'mysql2';
 import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from './checkpointer.ts';
 import type { Database } from './database.ts';
+import { PipelinedMysqlDialect } from './mysql-pipeline.ts';
 
 export type DialectName = 'sqlite' | 'mysql';
 export type Db = Kysely<Database>;
@@ -71,12 +72,14 @@ export function openDatabase(url: string, opts: OpenDatabaseOptions = {}): DbHan
     dateStrings: true,
     supportBigNumbers: true,
     charset: 'utf8mb4_unicode_ci',
+    // Deferred writes travel with the next statement in one request (mysql-pipeline.ts).
+    multipleStatements: true,
     ...(opts.tls ? { ssl: { rejectUnauthorized: true, minVersion: 'TLSv1.2' } } : {}),
   });
   pool.on('connection', (c) => {
     c.query("SET time_zone = '+00:00'");
   });
-  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PipelinedMysqlDialect({ pool }) });
   return { db, dialect, safeUrl: maskUrl(url), close: () => db.destroy() };
 }
 

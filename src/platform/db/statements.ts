@@ -2,6 +2,7 @@ import { CompiledQuery, type Compilable, type Insertable, type QueryResult } fro
 import type { Db } from './connect.ts';
 import type { Database } from './database.ts';
 import { dialectOf } from './ddl.ts';
+import { deferrableQuery } from './mysql-pipeline.ts';
 import type { Tx } from './transaction.ts';
 
 /*
@@ -49,7 +50,8 @@ export async function insertRows<T extends keyof Database & string>(
   db: Executor,
   table: T,
   rows: readonly Insertable<Database[T]>[],
-  opts: { returningIds?: boolean } = {},
+  /** `deferred`: the caller reads nothing of the result (see deferredQuery). */
+  opts: { returningIds?: boolean; deferred?: boolean } = {},
 ): Promise<QueryResult<{ id: number | bigint }>> {
   const first = rows[0] as Record<string, unknown> | undefined;
   if (!first) throw new Error(`insertRows(${table}): no rows`);
@@ -78,7 +80,8 @@ export async function insertRows<T extends keyof Database & string>(
       params.push(v);
     }
   }
-  return db.executeQuery<{ id: number | bigint }>(CompiledQuery.raw(text, params));
+  const query = CompiledQuery.raw(text, params) as CompiledQuery<{ id: number | bigint }>;
+  return db.executeQuery(opts.deferred ? deferrableQuery(query) : query);
 }
 
 /** One row; its new id. */
@@ -103,9 +106,32 @@ export async function cachedQuery<R>(
   params: readonly unknown[],
   build: () => Compilable<R>,
 ): Promise<QueryResult<R>> {
+  return db.executeQuery<R>(compiledFor(db, key, params, build));
+}
+
+/**
+ * cachedQuery for a write whose answer the caller does not read: in a MySQL transaction it is sent
+ * with the next statement that answers (mysql-pipeline.ts). Its failure then fails that statement,
+ * or the commit — so only for writes whose failure fails the unit of work anyway.
+ */
+export async function deferredQuery(
+  db: Executor,
+  key: string,
+  params: readonly unknown[],
+  build: () => Compilable<unknown>,
+): Promise<void> {
+  await db.executeQuery(deferrableQuery(compiledFor(db, key, params, build)));
+}
+
+function compiledFor<R>(
+  db: Executor,
+  key: string,
+  params: readonly unknown[],
+  build: () => Compilable<R>,
+): CompiledQuery<R> {
   const dialectKey = `${dialectOf(db)}\u0000${key}`;
   const text = compiled.get(dialectKey);
-  if (text !== undefined) return db.executeQuery<R>(CompiledQuery.raw(text, params as unknown[]));
+  if (text !== undefined) return CompiledQuery.raw(text, params as unknown[]) as CompiledQuery<R>;
   const query = build().compile();
   const built = query.parameters;
   if (built.length !== params.length || built.some((v, i) => v !== params[i]))
@@ -113,5 +139,5 @@ export async function cachedQuery<R>(
       `cachedQuery(${key}): the parameters given (${params.map(String).join(', ')}) are not the query's (${built.map(String).join(', ')})`,
     );
   compiled.set(dialectKey, query.sql);
-  return db.executeQuery<R>(query);
+  return query;
 }
