@@ -3,6 +3,7 @@ import { NotFoundError } from '../../kernel/errors.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
 import { cachedQuery, deferredQuery, insertRow } from '../../platform/db/statements.ts';
+import { dialectOf } from '../../platform/db/ddl.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import type { StoreContext } from '../tenancy/index.ts';
 import { CashMovementSignError, InsufficientCashError, RegisterClosedError } from './errors.ts';
@@ -84,7 +85,7 @@ export interface OpenRegister {
  * the caller commits, so a close cannot slip in between this check and the sale's commit (a close
  * waits for the sale, then sees it in its figures). One register serves one customer at a time, so
  * serialising its own transactions costs nothing; different registers do not wait for each other.
- * `receipt: true` also takes the register's next receipt number in the same statement.
+ * `receipt: true` also takes the register's next receipt number with the lock.
  */
 export async function assertRegisterOpen(
   tx: Tx,
@@ -92,39 +93,37 @@ export async function assertRegisterOpen(
   registerId: number,
   opts: { receipt?: boolean } = {},
 ): Promise<OpenRegister> {
-  // Once per sale: both statements are built once (statements.ts).
-  const locked = await cachedQuery(
-    tx,
-    `registers.lockOpen:${!!opts.receipt}`,
-    [registerId, ctx.storeId, 'open'],
-    () =>
-      tx
-        .updateTable('register_cash')
-        .set({
-          lock_version: sql`lock_version + 1`,
-          ...(opts.receipt && { receipt_no: sql`receipt_no + 1` }),
-        })
-        .where('register_id', '=', registerId)
-        .where('store_id', '=', ctx.storeId)
-        .where('status', '=', 'open'),
-  );
-  if (Number(locked.numAffectedRows) !== 1) return whyNotOpen(tx, ctx, registerId);
+  // Once per sale, so both statements are built once (statements.ts). MySQL: the locking read
+  // takes the row lock (SQLite: the transaction holds the one writer lock); the bump that marks
+  // it (and takes the receipt number) is deferred, so the two cost one round trip.
+  const mysql = dialectOf(tx) === 'mysql';
   const {
     rows: [r],
-  } = await cachedQuery(tx, 'registers.readLocked', [registerId], () =>
-    tx
+  } = await cachedQuery(tx, 'registers.lockOpen', [registerId, ctx.storeId], () => {
+    const q = tx
       .selectFrom('register_cash')
-      .select(['business_date', 'opened_at', 'balance', 'seq', 'receipt_no'])
+      .select(['status', 'business_date', 'opened_at', 'balance', 'seq', 'receipt_no'])
+      .where('register_id', '=', registerId)
+      .where('store_id', '=', ctx.storeId);
+    return mysql ? q.forUpdate() : q;
+  });
+  if (r?.status !== 'open') return whyNotOpen(tx, ctx, registerId);
+  await deferredQuery(tx, `registers.bump:${!!opts.receipt}`, [registerId], () =>
+    tx
+      .updateTable('register_cash')
+      .set({
+        lock_version: sql`lock_version + 1`,
+        ...(opts.receipt && { receipt_no: sql`receipt_no + 1` }),
+      })
       .where('register_id', '=', registerId),
   );
-  if (!r) throw new Error(`register ${registerId}: the locked row is gone`);
   return {
     registerId,
     businessDate: r.business_date!,
     openedAt: r.opened_at!,
     balance: Number(r.balance),
     seq: Number(r.seq),
-    receiptNo: Number(r.receipt_no),
+    receiptNo: Number(r.receipt_no) + (opts.receipt ? 1 : 0),
   };
 }
 
