@@ -4,7 +4,13 @@ import type { Yen } from '../../kernel/money.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
 import { dialectOf } from '../../platform/db/ddl.ts';
-import { cachedQuery, deferredQuery, insertRow, insertRows } from '../../platform/db/statements.ts';
+import {
+  cachedQuery,
+  consecutiveIdStep,
+  deferredQuery,
+  insertRow,
+  insertRows,
+} from '../../platform/db/statements.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import { readSettings } from '../catalog/settings.ts';
 import { addLayer, consumeLayers, type CostLayer, type CostMethod } from './cost-layers.ts';
@@ -326,16 +332,20 @@ function caseById<T extends number | string>(pairs: [number, T][]) {
 
 /**
  * The ledger rows in one INSERT; their ids, in order. SQLite returns them (ids grow in row order).
- * MySQL: one row gives its insert id; several (one source, whose document or sale this transaction
- * holds) are read back, since interleaved auto-increment (Aurora's default) does not promise
- * consecutive ids.
+ * MySQL gives the first id; the others follow it where the server promises consecutive ids, and
+ * are read back where it does not (interleaved auto-increment, Aurora's default) — the rows of one
+ * source, whose document or sale this transaction holds.
  */
 async function insertLedgerRows(tx: Tx, rows: Insertable<StockLedgerTable>[]): Promise<number[]> {
   if (dialectOf(tx) === 'sqlite')
     return (await insertRows(tx, 'stock_ledger', rows, { returningIds: true })).rows
       .map((r) => Number(r.id))
       .sort((a, b) => a - b);
-  if (rows.length === 1) return [Number((await insertRows(tx, 'stock_ledger', rows)).insertId)];
+  const step = rows.length === 1 ? 1 : await consecutiveIdStep(tx);
+  if (step !== null) {
+    const first = Number((await insertRows(tx, 'stock_ledger', rows)).insertId);
+    return rows.map((_, i) => first + i * step);
+  }
   // Sent with the read below, in one request (mysql-pipeline.ts).
   await insertRows(tx, 'stock_ledger', rows, { deferred: true });
   const [first] = rows;

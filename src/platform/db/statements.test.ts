@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testDialects, useTestDb } from '../../../test/support/db.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import '../bus/tables.ts';
-import { cachedQuery, insertRow, insertRows } from './statements.ts';
+import { cachedQuery, consecutiveIdStep, deferredQuery, insertRow, insertRows } from './statements.ts';
 import { withTransaction } from './transaction.ts';
 
 const at = toDbTime(new Date());
@@ -101,5 +101,99 @@ describe.each(testDialects())('hot-path statements on %s', (dialect) => {
         t.db.selectFrom('system_state').select('value').where('key', '=', 'a').where('value', '=', 'b'),
       ),
     ).rejects.toThrow('the parameters given (b, a) are not the query');
+  });
+
+  it('derives the ids of concurrent multi-row inserts from the first where MySQL promises them consecutive', async () => {
+    if (dialect !== 'mysql') return;
+    const step = await consecutiveIdStep(t.db);
+    if (step === null) return; // interleaved auto-increment: ids are read back instead
+    const batches = await Promise.all(
+      Array.from({ length: 8 }, (_, b) =>
+        withTransaction(t.db, async (tx) => {
+          const rows = Array.from({ length: 5 }, (_, i) => event(`consecutive-${b}-${i}`));
+          const first = Number((await insertRows(tx, 'outbox', rows)).insertId);
+          return rows.map((r, i) => [r.event_id, first + i * step] as const);
+        }),
+      ),
+    );
+    const stored = await t.db
+      .selectFrom('outbox')
+      .select(['id', 'event_id'])
+      .where('event_id', 'like', 'consecutive-%')
+      .execute();
+    expect(new Map(stored.map((r) => [r.event_id, Number(r.id)]))).toEqual(new Map(batches.flat()));
+  });
+
+  it('runs a deferred write before the next statement of its transaction reads', async () => {
+    const seen = await withTransaction(t.db, async (tx) => {
+      await insertRows(tx, 'system_state', [{ key: 'deferred-1', value: 'a', updated_at: at }], {
+        deferred: true,
+      });
+      await deferredQuery(tx, 'test.deferredSet', ['b', 'deferred-1'], () =>
+        tx.updateTable('system_state').set({ value: 'b' }).where('key', '=', 'deferred-1'),
+      );
+      return tx.selectFrom('system_state').select('value').where('key', '=', 'deferred-1').execute();
+    });
+    expect(seen).toEqual([{ value: 'b' }]);
+  });
+
+  it('fails the unit of work when a deferred write fails, even one sent with the COMMIT, and keeps nothing of it', async () => {
+    await insertRow(t.db, 'outbox', event('deferred-dup'));
+    await expect(
+      withTransaction(t.db, async (tx) => {
+        await insertRows(tx, 'system_state', [{ key: 'deferred-lost', value: 'x', updated_at: at }]);
+        // The same event id again: the unique key refuses it when it reaches the server.
+        await insertRows(tx, 'outbox', [event('deferred-dup')], { deferred: true });
+      }),
+    ).rejects.toThrow(/Duplicate|UNIQUE/);
+    const left = await t.db
+      .selectFrom('system_state')
+      .select('key')
+      .where('key', '=', 'deferred-lost')
+      .execute();
+    expect(left).toEqual([]);
+    // The connection is clean afterwards: the next transaction commits normally.
+    await withTransaction(t.db, (tx) =>
+      insertRows(tx, 'system_state', [{ key: 'deferred-after', value: 'y', updated_at: at }], {
+        deferred: true,
+      }),
+    );
+    const after = await t.db
+      .selectFrom('system_state')
+      .select('value')
+      .where('key', '=', 'deferred-after')
+      .execute();
+    expect(after).toEqual([{ value: 'y' }]);
+  });
+
+  it('sends a deferred write at once outside a transaction', async () => {
+    await insertRows(t.db, 'system_state', [{ key: 'deferred-auto', value: 'z', updated_at: at }], {
+      deferred: true,
+    });
+    const row = await t.db
+      .selectFrom('system_state')
+      .select('value')
+      .where('key', '=', 'deferred-auto')
+      .execute();
+    expect(row).toEqual([{ value: 'z' }]);
+  });
+
+  it('rolls back a unit that fails before its first statement reached the server', async () => {
+    await expect(
+      withTransaction(t.db, async () => {
+        throw new Error('before any statement');
+      }),
+    ).rejects.toThrow('before any statement');
+    // Its connection went back to the pool clean: the next units on it work.
+    for (let i = 0; i < 3; i++)
+      await withTransaction(t.db, (tx) =>
+        insertRows(tx, 'system_state', [{ key: `after-failed-${i}`, value: 'ok', updated_at: at }]),
+      );
+    const rows = await t.db
+      .selectFrom('system_state')
+      .select('key')
+      .where('key', 'like', 'after-failed-%')
+      .execute();
+    expect(rows).toHaveLength(3);
   });
 });

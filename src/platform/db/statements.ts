@@ -1,4 +1,4 @@
-import { CompiledQuery, type Compilable, type Insertable, type QueryResult } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Insertable, type QueryResult } from 'kysely';
 import type { Db } from './connect.ts';
 import type { Database } from './database.ts';
 import { dialectOf } from './ddl.ts';
@@ -140,4 +140,28 @@ function compiledFor<R>(
     );
   compiled.set(dialectKey, query.sql);
   return query;
+}
+
+const idSteps = new WeakMap<object, Promise<number | null>>();
+
+/**
+ * MySQL: the step between the ids of one multi-row INSERT when the server promises them
+ * consecutive (auto-increment lock mode 0 or 1, MariaDB's and MySQL 5.7's default), else null
+ * (mode 2, "interleaved", MySQL 8's and Aurora's default: the ids must be read back). The lock
+ * mode is fixed at server start, so it is asked once per database.
+ */
+export function consecutiveIdStep(db: Executor): Promise<number | null> {
+  const key = db.getExecutor().adapter;
+  let step = idSteps.get(key);
+  if (!step) {
+    step = sql<{
+      mode: number | string;
+      step: number | string;
+    }>`select @@innodb_autoinc_lock_mode as mode, @@auto_increment_increment as step`
+      .execute(db)
+      .then(({ rows: [r] }) => (Number(r!.mode) <= 1 ? Number(r!.step) : null));
+    step.catch(() => idSteps.delete(key));
+    idSteps.set(key, step);
+  }
+  return step;
 }
