@@ -7,8 +7,10 @@ import { ecStock, lowStockNotice, priceHistory } from './handlers.ts';
  * (sales, returns, buy-ins, EC orders...).
  */
 export {
+  lockStock,
   moveStock,
   moveStocks,
+  type LockedStock,
   OutOfStockError,
   type StockContext,
   type StockMove,

@@ -106,16 +106,24 @@ interface LayerState extends CostLayer {
  *  4. an outbox `inventory.stock_changed` event per movement with the absolute stock.
  * Returns the balances index-aligned with `moves`.
  */
-export async function moveStocks(tx: Tx, ctx: StockContext, moves: StockMove[]): Promise<StockBalance[]> {
+export async function moveStocks(
+  tx: Tx,
+  ctx: StockContext,
+  moves: StockMove[],
+  /** Step 1 taken ahead by lockStock, for these moves' products. */
+  lockedAhead?: LockedStock,
+): Promise<StockBalance[]> {
   if (moves.length === 0) return [];
   for (const m of moves) validate(m);
   if (new Set(moves.map((m) => `${m.source.kind}\u0000${m.source.id}`)).size > 1)
     throw new Error('moveStocks: the moves of a batch share one source');
-  const locked = await lockProducts(
-    tx,
-    ctx.storeId,
-    moves.map((m) => m.productId),
-  );
+  const locked = lockedAhead
+    ? lockedAhead.take(ctx.storeId, moves)
+    : await lockProducts(
+        tx,
+        ctx.storeId,
+        moves.map((m) => m.productId),
+      );
   const now = toDbTime(new Date());
   let costMethod: CostMethod | undefined;
   const planned: { move: StockMove; stock: number; cost: Yen; layer: LayerState | null }[] = [];
@@ -210,6 +218,36 @@ function validate(move: StockMove) {
     throw new ValidationError([
       { field: 'source', message: 'a source kind and id are required', code: 'invalid' },
     ]);
+}
+
+/** Products locked ahead of their movements (lockStock); good for one moveStocks. */
+export class LockedStock {
+  #products: Map<number, LockedProduct> | null;
+  constructor(
+    private readonly storeId: number,
+    private readonly ids: ReadonlySet<number>,
+    products: Map<number, LockedProduct>,
+  ) {
+    this.#products = products;
+  }
+
+  take(storeId: number, moves: StockMove[]): Map<number, LockedProduct> {
+    const products = this.#products;
+    if (!products) throw new Error('moveStocks: this stock lock was used already');
+    if (storeId !== this.storeId || moves.some((m) => !this.ids.has(m.productId)))
+      throw new Error('moveStocks: the moves are not those of the stock lock');
+    this.#products = null;
+    return products;
+  }
+}
+
+/**
+ * Step 1 of moveStocks taken ahead: the products' row locks and their state, for the moves to
+ * come. The caller may issue a statement of its own first (on MySQL the two then share a round
+ * trip): checkout writes its sale row, whose id the ledger rows name, while the stock is locked.
+ */
+export async function lockStock(tx: Tx, ctx: StockContext, productIds: number[]): Promise<LockedStock> {
+  return new LockedStock(ctx.storeId, new Set(productIds), await lockProducts(tx, ctx.storeId, productIds));
 }
 
 /** The products of this store (others are simply absent) with their live layers, row-locked. */

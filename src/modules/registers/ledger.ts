@@ -2,7 +2,12 @@ import { sql } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
-import { cachedQuery, deferredQuery, insertRow } from '../../platform/db/statements.ts';
+import {
+  cachedQuery,
+  cachedQueryAnsweredLater,
+  deferredQuery,
+  insertRow,
+} from '../../platform/db/statements.ts';
 import { dialectOf } from '../../platform/db/ddl.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import type { StoreContext } from '../tenancy/index.ts';
@@ -86,6 +91,9 @@ export interface OpenRegister {
  * waits for the sale, then sees it in its figures). One register serves one customer at a time, so
  * serialising its own transactions costs nothing; different registers do not wait for each other.
  * `receipt: true` also takes the register's next receipt number with the lock.
+ * The lock is taken by the first statement, before any the caller issues after calling; a caller
+ * with a read of its own (the cart's prices) may issue it before awaiting this, and on MySQL the
+ * two then cost one round trip.
  */
 export async function assertRegisterOpen(
   tx: Tx,
@@ -94,12 +102,12 @@ export async function assertRegisterOpen(
   opts: { receipt?: boolean } = {},
 ): Promise<OpenRegister> {
   // Once per sale, so both statements are built once (statements.ts). MySQL: the locking read
-  // takes the row lock (SQLite: the transaction holds the one writer lock); the bump that marks
-  // it (and takes the receipt number) is deferred, so the two cost one round trip.
+  // takes the row lock (SQLite: the transaction holds the one writer lock) and travels with the
+  // caller's next statement; the bump that marks it (and takes the receipt number) is deferred.
   const mysql = dialectOf(tx) === 'mysql';
   const {
     rows: [r],
-  } = await cachedQuery(tx, 'registers.lockOpen', [registerId, ctx.storeId], () => {
+  } = await cachedQueryAnsweredLater(tx, 'registers.lockOpen', [registerId, ctx.storeId], () => {
     const q = tx
       .selectFrom('register_cash')
       .select(['status', 'business_date', 'opened_at', 'balance', 'seq', 'receipt_no'])

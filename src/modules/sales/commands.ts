@@ -5,9 +5,9 @@ import type { Outcome } from '../../kernel/outcome.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/connect.ts';
-import { insertRow, insertRows } from '../../platform/db/statements.ts';
+import { insertRow, insertRowAnsweredLater, insertRows } from '../../platform/db/statements.ts';
 import { withTransaction, type Tx } from '../../platform/db/transaction.ts';
-import { moveStocks, OutOfStockError } from '../inventory/index.ts';
+import { lockStock, moveStocks, OutOfStockError, type LockedStock } from '../inventory/index.ts';
 import { assertRegisterOpen, recordCashMovement, registerOf, type OpenRegister } from '../registers/index.ts';
 import { recordAudit, type StoreContext } from '../tenancy/index.ts';
 import {
@@ -205,7 +205,7 @@ async function completing(
   ctx: StoreContext,
   input: { registerId?: number | undefined; idempotencyKey?: string | null | undefined },
   expect: Parameters<typeof replayOf>[3],
-  work: (tx: Tx, register: OpenRegister) => Promise<SaleView>,
+  work: (tx: Tx, register: Promise<OpenRegister>) => Promise<SaleView>,
 ): Promise<Outcome<SaleView>> {
   const registerId = registerFor(ctx, input.registerId);
   const key = input.idempotencyKey;
@@ -216,7 +216,12 @@ async function completing(
     // that locking read also locks index gaps, on which concurrent sales deadlock.
     const value = await withTransaction(
       db,
-      async (tx) => work(tx, await assertRegisterOpen(tx, ctx, registerId, { receipt: true })),
+      (tx) => {
+        // Locked by the first statement; work awaits it after issuing a read of its own, if any.
+        const register = assertRegisterOpen(tx, ctx, registerId, { receipt: true });
+        register.catch(() => undefined); // work may fail before it awaits the register
+        return work(tx, register);
+      },
       { isolation: 'read committed' },
     );
     return { value, replayed: false };
@@ -249,6 +254,10 @@ function receiptNumber(register: OpenRegister): string {
   return `${String(register.registerId).padStart(3, '0')}-${String(register.receiptNo).padStart(6, '0')}`;
 }
 
+function stockContext(ctx: StoreContext) {
+  return { corporationId: ctx.corporationId, storeId: ctx.storeId, staffId: ctx.actingStaffId };
+}
+
 /**
  * Stock for every line in one batch (inventory locks the products in id order, so two sales of the
  * same products cannot deadlock). Out: negative quantities; a return puts them back at `costs`.
@@ -261,11 +270,12 @@ async function moveLines(
   cart: PricedCart,
   direction: -1 | 1,
   costs: readonly (number | null)[] = [],
+  lockedAhead?: LockedStock,
 ): Promise<number[]> {
   try {
     const moved = await moveStocks(
       tx,
-      { corporationId: ctx.corporationId, storeId: ctx.storeId, staffId: ctx.actingStaffId },
+      stockContext(ctx),
       cart.lines.map((l, i) => ({
         productId: l.productId,
         quantity: direction * l.quantity,
@@ -273,6 +283,7 @@ async function moveLines(
         unitPrice: l.unitPrice,
         ...(direction > 0 && costs[i] != null && { unitCost: Math.round(costs[i]! / l.quantity) }),
       })),
+      lockedAhead,
     );
     return moved.map((m) => m.cost);
   } catch (err) {
@@ -395,9 +406,10 @@ async function settle(
   payment: PaymentPlan,
   input: PayInput,
   storedLines: SaleLineRow[] | null,
+  lockedStock?: LockedStock,
 ): Promise<SaleView> {
   const saleId = Number(sale.id);
-  const costs = await moveLines(tx, ctx, saleId, cart, -1);
+  const costs = await moveLines(tx, ctx, saleId, cart, -1, [], lockedStock);
   let lines: SaleLineRow[];
   if (storedLines) {
     lines = storedLines.map((l, i) => ({ ...l, cost: costs[i]! }));
@@ -466,7 +478,8 @@ export async function completeSale(
     ctx,
     input,
     (s) => s.id === saleId,
-    async (tx, register) => {
+    async (tx, registerLock) => {
+      const register = await registerLock;
       await lockOpenSale(tx, ctx, saleId);
       const stored = await tx
         .selectFrom('sale')
@@ -493,8 +506,10 @@ export async function checkout(
     ctx,
     input,
     (s) => s.kind === 'sale' && s.return_of_sale_id === null,
-    async (tx, register) => {
+    async (tx, registerLock) => {
+      // The prices are read in the register lock's round trip.
       const cart = await priceCart(tx, ctx, input.cart);
+      const register = await registerLock;
       const payment = planFor(cart, input);
       // Written once, completed: the transaction commits all of it or none.
       const row = {
@@ -502,8 +517,15 @@ export async function checkout(
         ...saleTotalsRow(cart),
         ...completion(ctx, register, payment, input),
       };
-      const id = await insertRow(tx, 'sale', row);
-      return settle(tx, ctx, { ...row, id }, register, cart, payment, input, null);
+      // The sale row and the stock's row locks in one round trip (MySQL); the ledger names the sale.
+      const saleId = insertRowAnsweredLater(tx, 'sale', row);
+      const stock = await lockStock(
+        tx,
+        stockContext(ctx),
+        cart.lines.map((l) => l.productId),
+      );
+      const id = await saleId;
+      return settle(tx, ctx, { ...row, id }, register, cart, payment, input, null, stock);
     },
   );
 }
@@ -524,7 +546,8 @@ export async function returnSale(
     ctx,
     input,
     (s) => s.return_of_sale_id === saleId,
-    async (tx, register) => {
+    async (tx, registerLock) => {
+      const register = await registerLock;
       const at = now();
       const claimed = await tx
         .updateTable('sale')

@@ -10,17 +10,22 @@ import {
 } from 'kysely';
 
 /*
- * Write-behind statements on MySQL. Each statement is a round trip to the server: a socket write
- * and read on both sides and a thread wake-up in MariaDB, which cost more CPU than running most of
- * a sale's statements. Inside a transaction, a statement whose answer nobody reads (a ledger row,
- * a stock update, an outbox row) may therefore be *deferred*: it is held on the connection and
- * sent together with the next statement that must answer (or with the COMMIT) as one
- * multi-statement request. BEGIN is held the same way until the first statement.
+ * Fewer round trips on MySQL. Each statement is a round trip to the server: a socket write and
+ * read on both sides and a thread wake-up in MariaDB, which cost more CPU than running most of a
+ * sale's statements. Inside a transaction a statement may therefore wait on the connection and
+ * travel with the next one that is sent, as one multi-statement request:
+ *  - a *deferred* write is one whose answer nobody reads (a ledger row, a stock update, an outbox
+ *    row): it goes with the next statement that must answer, or with the COMMIT;
+ *  - a statement *answered later* is one the caller issues now and reads after issuing the next
+ *    (the register's lock, then the cart's prices): it goes with that next statement, and its
+ *    answer arrives with that statement's. If nothing follows it is sent on its own at the next
+ *    turn of the event loop, so a caller that waits for it at once still gets it;
+ *  - BEGIN (and SET TRANSACTION) waits for the first statement.
  *
  * Nothing changes for correctness: the statements run in the order they were issued, in the same
- * transaction, and a failure of any of them fails the request that carried it, so the unit of work
- * fails and rolls back before it commits. Only the error surfaces at a later statement — which is
- * why only writes whose failure always fails the unit are deferred (see statements.ts).
+ * transaction, and a failure of any of them fails the request that carried it, so the unit of
+ * work fails and rolls back before it commits. Only the error surfaces at a later statement,
+ * which is why only writes whose failure fails the unit anyway are deferred (statements.ts).
  * Outside a transaction every statement is sent at once (the connection goes back to the pool).
  *
  * Multi-statement requests need the pool's `multipleStatements`; regi's SQL is built by Kysely
@@ -35,6 +40,36 @@ export function deferrableQuery<R>(query: CompiledQuery<R>): CompiledQuery<R> {
   return query;
 }
 
+interface Answer {
+  resolve(result: QueryResult<unknown>): void;
+  reject(err: unknown): void;
+}
+
+const answersLater = new WeakMap<CompiledQuery, Answer>();
+
+/**
+ * Marks a query whose answer the caller reads after issuing its next statement, and returns that
+ * answer. The caller then runs the query as usual and ignores what the call returns (on MySQL in
+ * a transaction an empty placeholder: the answer is not there yet) — and passes a failure of that
+ * call to `fail`.
+ */
+export function answerLater<R>(query: CompiledQuery<R>) {
+  let fail!: (err: unknown) => void;
+  const answer = new Promise<QueryResult<R>>((resolve, reject) => {
+    fail = reject;
+    answersLater.set(query, { resolve: resolve as Answer['resolve'], reject });
+  });
+  // Handled here too: if the unit fails first, nobody may be waiting for it any more.
+  answer.catch(() => undefined);
+  return { answer, fail };
+}
+
+/** A query issued but not yet sent, and who waits for its answer. */
+interface Held {
+  query: CompiledQuery;
+  answer?: Answer | undefined;
+}
+
 export class PipelinedMysqlDialect extends MysqlDialect {
   readonly #config: MysqlDialectConfig;
   constructor(config: MysqlDialectConfig) {
@@ -47,32 +82,73 @@ export class PipelinedMysqlDialect extends MysqlDialect {
 }
 
 class PipelinedConnection implements DatabaseConnection {
-  pending: CompiledQuery[] = [];
+  held: Held[] = [];
   inTransaction = false;
-  /** This transaction's BEGIN, while it is still pending. */
+  /** This transaction's BEGIN, while it is still held. */
   begin: CompiledQuery | null = null;
+  private flushScheduled = false;
   constructor(readonly inner: DatabaseConnection) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.inTransaction && deferrable.has(query)) {
-      this.pending.push(query);
+    const answer = answersLater.get(query);
+    answersLater.delete(query);
+    if (this.inTransaction && (answer || deferrable.has(query))) {
+      this.held.push({ query, answer });
+      if (answer) this.scheduleFlush();
       return { rows: [] };
     }
-    if (this.pending.length === 0) return this.inner.executeQuery<R>(query);
-    const batch = [...this.pending, query];
-    this.pending = [];
-    const result = await this.inner.executeQuery<unknown>(
-      CompiledQuery.raw(
-        batch.map((q) => q.sql).join(';\n'),
-        batch.flatMap((q) => q.parameters),
-      ),
-    );
-    // mysql2 answers a multi-statement request with one result per statement; this query's is last.
-    return resultOf<R>((result.rows as unknown[]).at(-1));
+    try {
+      const result = await this.send<R>(query);
+      answer?.resolve(result);
+      return result;
+    } catch (err) {
+      answer?.reject(err);
+      throw err;
+    }
+  }
+
+  /** Sends what is held, then `last` (if any), as one request; answers `last`. */
+  private async send<R>(last?: CompiledQuery): Promise<QueryResult<R>> {
+    const batch = last ? [...this.held, { query: last }] : this.held;
+    this.held = [];
+    if (batch.length === 1) return this.inner.executeQuery<R>(batch[0]!.query);
+    let results: unknown[];
+    try {
+      const r = await this.inner.executeQuery<unknown>(
+        CompiledQuery.raw(
+          batch.map((h) => h.query.sql).join(';\n'),
+          batch.flatMap((h) => h.query.parameters),
+        ),
+      );
+      // mysql2 answers a multi-statement request with one result per statement.
+      results = r.rows as unknown[];
+    } catch (err) {
+      for (const h of batch) h.answer?.reject(err);
+      throw err;
+    }
+    batch.forEach((h, i) => h.answer?.resolve(resultOf(results[i])));
+    return resultOf<R>(results.at(-1));
+  }
+
+  /** A statement answered later with nothing sent after it goes on its own, next turn. */
+  private scheduleFlush() {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (this.held.some((h) => h.answer)) this.send().catch(() => undefined);
+    });
+  }
+
+  /** The transaction ended: what is still held will never be sent. */
+  drop(err: Error) {
+    for (const h of this.held) h.answer?.reject(err);
+    this.held = [];
+    this.inTransaction = false;
   }
 
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    if (this.pending.length) throw new Error('mysql-pipeline: no streaming with deferred writes pending');
+    if (this.held.length) throw new Error('mysql-pipeline: no streaming with statements held');
     return this.inner.streamQuery<R>(query, chunkSize);
   }
 }
@@ -111,9 +187,9 @@ class PipelinedDriver implements Driver {
       settings.accessMode,
     ].filter(Boolean);
     // SET TRANSACTION applies to the next transaction only.
-    if (options.length) c.pending.push(CompiledQuery.raw(`set transaction ${options.join(', ')}`));
+    if (options.length) c.held.push({ query: CompiledQuery.raw(`set transaction ${options.join(', ')}`) });
     c.begin = CompiledQuery.raw('begin');
-    c.pending.push(c.begin);
+    c.held.push({ query: c.begin });
     c.inTransaction = true;
   }
 
@@ -128,10 +204,9 @@ class PipelinedDriver implements Driver {
 
   async rollbackTransaction(connection: DatabaseConnection) {
     const c = connection as PipelinedConnection;
-    // BEGIN still pending: it was never sent, so there is nothing to roll back on the server.
-    const begun = !c.pending.includes(c.begin!);
-    c.pending = [];
-    c.inTransaction = false;
+    // BEGIN still held: it was never sent, so there is nothing to roll back on the server.
+    const begun = !c.held.some((h) => h.query === c.begin);
+    c.drop(new Error('mysql-pipeline: the transaction rolled back before this statement was sent'));
     if (begun) await c.inner.executeQuery(CompiledQuery.raw('rollback'));
   }
 
@@ -145,7 +220,7 @@ class PipelinedDriver implements Driver {
 
   async releaseConnection(connection: DatabaseConnection) {
     const c = connection as PipelinedConnection;
-    if (c.pending.length)
+    if (c.held.length)
       throw new Error('mysql-pipeline: a connection went back to the pool with statements unsent');
     await this.inner.releaseConnection(c.inner as Parameters<MysqlDriver['releaseConnection']>[0]);
   }

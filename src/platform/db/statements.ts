@@ -2,7 +2,7 @@ import { CompiledQuery, sql, type Compilable, type Insertable, type QueryResult 
 import type { Db } from './connect.ts';
 import type { Database } from './database.ts';
 import { dialectOf } from './ddl.ts';
-import { deferrableQuery } from './mysql-pipeline.ts';
+import { answerLater, deferrableQuery } from './mysql-pipeline.ts';
 import type { Tx } from './transaction.ts';
 
 /*
@@ -53,12 +53,40 @@ export async function insertRows<T extends keyof Database & string>(
   /** `deferred`: the caller reads nothing of the result (see deferredQuery). */
   opts: { returningIds?: boolean; deferred?: boolean } = {},
 ): Promise<QueryResult<{ id: number | bigint }>> {
+  const query = insertQuery(db, table, rows, opts.returningIds ?? false);
+  return db.executeQuery(opts.deferred ? deferrableQuery(query) : query);
+}
+
+/** One row; its new id. */
+export async function insertRow<T extends keyof Database & string>(
+  db: Executor,
+  table: T,
+  row: Insertable<Database[T]>,
+): Promise<number> {
+  return Number((await insertRows(db, table, [row])).insertId);
+}
+
+/** insertRow whose id the caller reads only after issuing its next statement (see cachedQueryAnsweredLater). */
+export function insertRowAnsweredLater<T extends keyof Database & string>(
+  db: Executor,
+  table: T,
+  row: Insertable<Database[T]>,
+): Promise<number> {
+  return quietly(answeredLater(db, insertQuery(db, table, [row], false)).then((r) => Number(r.insertId)));
+}
+
+function insertQuery<T extends keyof Database & string>(
+  db: Executor,
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+  returningIds: boolean,
+) {
   const first = rows[0] as Record<string, unknown> | undefined;
   if (!first) throw new Error(`insertRows(${table}): no rows`);
   const columns = Object.keys(first);
   const dialect = dialectOf(db);
-  if (opts.returningIds && dialect !== 'sqlite') throw new Error('insertRows: returningIds is SQLite only');
-  const key = `${dialect}\u0000${table}\u0000${rows.length}\u0000${opts.returningIds ? 'r' : ''}\u0000${columns.join()}`;
+  if (returningIds && dialect !== 'sqlite') throw new Error('insertRows: returningIds is SQLite only');
+  const key = `${dialect}\u0000${table}\u0000${rows.length}\u0000${returningIds ? 'r' : ''}\u0000${columns.join()}`;
   let text = insertSql.get(key);
   if (text === undefined) {
     const q = (id: string) => (dialect === 'mysql' ? `\`${id}\`` : `"${id}"`);
@@ -66,7 +94,7 @@ export async function insertRows<T extends keyof Database & string>(
     text =
       `insert into ${q(table)} (${columns.map(q).join(', ')}) values ` +
       Array.from({ length: rows.length }, () => tuple).join(', ') +
-      (opts.returningIds ? ' returning "id"' : '');
+      (returningIds ? ' returning "id"' : '');
     insertSql.set(key, text);
   }
   const params: unknown[] = [];
@@ -80,17 +108,7 @@ export async function insertRows<T extends keyof Database & string>(
       params.push(v);
     }
   }
-  const query = CompiledQuery.raw(text, params) as CompiledQuery<{ id: number | bigint }>;
-  return db.executeQuery(opts.deferred ? deferrableQuery(query) : query);
-}
-
-/** One row; its new id. */
-export async function insertRow<T extends keyof Database & string>(
-  db: Executor,
-  table: T,
-  row: Insertable<Database[T]>,
-): Promise<number> {
-  return Number((await insertRows(db, table, [row])).insertId);
+  return CompiledQuery.raw(text, params) as CompiledQuery<{ id: number | bigint }>;
 }
 
 const compiled = new SqlTexts();
@@ -121,6 +139,37 @@ export async function deferredQuery(
   build: () => Compilable<unknown>,
 ): Promise<void> {
   await db.executeQuery(deferrableQuery(compiledFor(db, key, params, build)));
+}
+
+/**
+ * cachedQuery whose answer the caller reads only after issuing its next statement (say, a lock
+ * and then a read that does not depend on it): in a MySQL transaction both travel in one request
+ * (mysql-pipeline.ts). The statements still run in the order they were issued.
+ */
+export function cachedQueryAnsweredLater<R>(
+  db: Executor,
+  key: string,
+  params: readonly unknown[],
+  build: () => Compilable<R>,
+): Promise<QueryResult<R>> {
+  return answeredLater(db, compiledFor(db, key, params, build));
+}
+
+/** Issues `query` now; on MySQL in a transaction it is sent with the next statement. */
+function answeredLater<R>(db: Executor, query: CompiledQuery<R>): Promise<QueryResult<R>> {
+  if (dialectOf(db) !== 'mysql') return quietly(db.executeQuery<R>(query));
+  const { answer, fail } = answerLater(query);
+  db.executeQuery(query).catch(fail);
+  return answer;
+}
+
+/**
+ * The caller may fail on its next statement before it comes back for an answer issued earlier:
+ * that answer's failure is then nobody's, and must not count as an unhandled rejection.
+ */
+function quietly<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 function compiledFor<R>(
