@@ -13,7 +13,7 @@ import { withTransaction } from '../../platform/db/transaction.ts';
 import { updateProduct } from '../catalog/commands.ts';
 import { writeSettings } from '../catalog/settings.ts';
 import type { CatalogScope } from '../catalog/products.ts';
-import { handlers, moveStock, moveStocks, type StockContext } from './index.ts';
+import { handlers, lockStock, moveStock, moveStocks, type StockContext } from './index.ts';
 
 describe.each(testDialects())('stock ledger on %s', (dialect) => {
   const t = useTestDb(dialect);
@@ -203,6 +203,28 @@ describe.each(testDialects())('stock ledger on %s', (dialect) => {
     const events = await outboxEvents<{ ledgerId: number; stock: number }>(t.db, 'inventory.stock_changed');
     for (const m of moved)
       expect(events.find((e) => e.data.ledgerId === m.ledgerId)?.data.stock).toBe(m.stock);
+  });
+
+  it('moves stock locked ahead (lockStock) once, and only the products it locked', async () => {
+    const [a, b] = [await newProduct(), await newProduct()];
+    await move(a, 3, 'stocking', 100);
+    await move(b, 3, 'stocking', 100);
+    const sale = (productId: number) => ({
+      productId,
+      quantity: -1,
+      source: { kind: 'sale', id: 'S-ahead' },
+    });
+    const moved = await withTransaction(t.db, async (tx) => {
+      const locked = await lockStock(tx, ctx, [a]);
+      await expect(moveStocks(tx, ctx, [sale(a), sale(b)], locked)).rejects.toThrow(
+        'not those of the stock lock',
+      );
+      const done = await moveStocks(tx, ctx, [sale(a)], locked);
+      await expect(moveStocks(tx, ctx, [sale(a)], locked)).rejects.toThrow('used already');
+      return done;
+    });
+    expect(moved.map((m) => [m.stock, m.cost])).toEqual([[2, 100]]);
+    expect([await stockOf(a), await ledgerSum(a), await stockOf(b)]).toEqual([2, 2, 3]);
   });
 
   it('applies the same product twice in one batch in the order given, costing each from the layers left', async () => {

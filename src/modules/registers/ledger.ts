@@ -2,12 +2,7 @@ import { sql } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
-import {
-  cachedQuery,
-  cachedQueryAnsweredLater,
-  deferredQuery,
-  insertRow,
-} from '../../platform/db/statements.ts';
+import { cachedQueryAnsweredLater, deferredQuery, insertRow } from '../../platform/db/statements.ts';
 import { dialectOf } from '../../platform/db/ddl.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import type { StoreContext } from '../tenancy/index.ts';
