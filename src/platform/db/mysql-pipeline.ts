@@ -97,37 +97,33 @@ class PipelinedConnection implements DatabaseConnection {
       if (answer) this.scheduleFlush();
       return { rows: [] };
     }
-    try {
-      const result = await this.send<R>(query);
-      answer?.resolve(result);
-      return result;
-    } catch (err) {
-      answer?.reject(err);
-      throw err;
-    }
+    return this.send<R>({ query, answer });
   }
 
-  /** Sends what is held, then `last` (if any), as one request; answers `last`. */
-  private async send<R>(last?: CompiledQuery): Promise<QueryResult<R>> {
-    const batch = last ? [...this.held, { query: last }] : this.held;
+  /** Sends what is held, then `last` (if any), as one request; answers each, and `last`. */
+  private async send<R>(last?: Held): Promise<QueryResult<R>> {
+    const batch = last ? [...this.held, last] : this.held;
     this.held = [];
-    if (batch.length === 1) return this.inner.executeQuery<R>(batch[0]!.query);
+    if (batch.length === 0) return { rows: [] };
     let results: unknown[];
     try {
-      const r = await this.inner.executeQuery<unknown>(
-        CompiledQuery.raw(
-          batch.map((h) => h.query.sql).join(';\n'),
-          batch.flatMap((h) => h.query.parameters),
-        ),
-      );
-      // mysql2 answers a multi-statement request with one result per statement.
-      results = r.rows as unknown[];
+      if (batch.length === 1) results = [await this.inner.executeQuery(batch[0]!.query)];
+      else {
+        const r = await this.inner.executeQuery(
+          CompiledQuery.raw(
+            batch.map((h) => h.query.sql).join(';\n'),
+            batch.flatMap((h) => h.query.parameters),
+          ),
+        );
+        // mysql2 answers a multi-statement request with one result per statement.
+        results = (r.rows as unknown[]).map(resultOf);
+      }
     } catch (err) {
       for (const h of batch) h.answer?.reject(err);
       throw err;
     }
-    batch.forEach((h, i) => h.answer?.resolve(resultOf(results[i])));
-    return resultOf<R>(results.at(-1));
+    batch.forEach((h, i) => h.answer?.resolve(results[i] as QueryResult<unknown>));
+    return results.at(-1) as QueryResult<R>;
   }
 
   /** A statement answered later with nothing sent after it goes on its own, next turn. */

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { testDialects, useTestDb } from '../../../test/support/db.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import '../bus/tables.ts';
-import { cachedQuery, consecutiveIdStep, deferredQuery, insertRow, insertRows } from './statements.ts';
+import {
+  cachedQuery,
+  cachedQueryAnsweredLater,
+  consecutiveIdStep,
+  deferredQuery,
+  insertRow,
+  insertRowAnsweredLater,
+  insertRows,
+} from './statements.ts';
 import { withTransaction } from './transaction.ts';
 
 const at = toDbTime(new Date());
@@ -195,5 +203,51 @@ describe.each(testDialects())('hot-path statements on %s', (dialect) => {
       .where('key', 'like', 'after-failed-%')
       .execute();
     expect(rows).toHaveLength(3);
+  });
+
+  it('answers a statement answered later with the next one, or alone when none follows', async () => {
+    await insertRows(t.db, 'system_state', [{ key: 'later-1', value: 'one', updated_at: at }]);
+    const read = (tx: typeof t.db) =>
+      cachedQueryAnsweredLater(tx, 'test.laterRead', ['later-1'], () =>
+        tx.selectFrom('system_state').select('value').where('key', '=', 'later-1'),
+      );
+    const got = await withTransaction(t.db, async (tx) => {
+      // Both held (with BEGIN) until the select is sent, which sees the insert before it.
+      const first = read(tx);
+      const id = insertRowAnsweredLater(tx, 'outbox', event('later-e1'));
+      const rows = await tx
+        .selectFrom('outbox')
+        .select(['id', 'event_id'])
+        .where('event_id', '=', 'later-e1')
+        .execute();
+      const newId = await id;
+      const stored = rows.map((r) => ({ event_id: r.event_id, sameId: Number(r.id) === newId }));
+      // Nothing held before it and nothing after: it goes alone on the next turn.
+      const alone = await read(tx);
+      return { first: (await first).rows, stored, alone: alone.rows };
+    });
+    expect(got).toEqual({
+      first: [{ value: 'one' }],
+      stored: [{ event_id: 'later-e1', sameId: true }],
+      alone: [{ value: 'one' }],
+    });
+  });
+
+  it('fails a unit whose statement answered later fails, with that error, and keeps nothing of it', async () => {
+    await insertRow(t.db, 'outbox', event('later-dup'));
+    await expect(
+      withTransaction(t.db, async (tx) => {
+        await insertRows(tx, 'system_state', [{ key: 'later-lost', value: 'x', updated_at: at }]);
+        const dup = insertRowAnsweredLater(tx, 'outbox', event('later-dup'));
+        await tx.selectFrom('system_state').select('key').execute();
+        await dup;
+      }),
+    ).rejects.toThrow(/Duplicate|UNIQUE/);
+    const left = await t.db
+      .selectFrom('system_state')
+      .select('key')
+      .where('key', '=', 'later-lost')
+      .execute();
+    expect(left).toEqual([]);
   });
 });
