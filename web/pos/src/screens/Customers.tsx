@@ -184,7 +184,14 @@ function CustomerDialog(props: {
   // One key per registration attempt: a retry after a lost answer does not register twice.
   const [idempotencyKey] = useState(newIdempotencyKey);
   const url = props.customerId === null ? null : `${props.base}/${props.customerId}`;
-  const editable = props.canManage && !customer?.archivedAt;
+  // An existing customer's form stays shut until they are loaded: what a clerk typed before
+  // would be replaced by the stored values, and Enter would save those.
+  const loading = url !== null && customer === null;
+  const editable = props.canManage && !loading && !customer?.archivedAt;
+  const nameInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (customer && editable) nameInput.current?.focus();
+  }, [customer?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const show = (c: CustomerDetail) => {
     setCustomer(c);
@@ -254,7 +261,7 @@ function CustomerDialog(props: {
         <Notice text={notice} />
         <label>
           {t('customerName')}
-          <input {...field('name')} autoFocus required maxLength={100} />
+          <input {...field('name')} ref={nameInput} autoFocus required maxLength={100} />
         </label>
         <label>
           {t('nameKana')}
