@@ -19,6 +19,8 @@ import type { Tx } from './transaction.ts';
  *    what Kysely compiled, so a parameter list that drifts from its query fails the first time
  *    it runs (in tests), not silently.
  * A constant SQL text also finds its prepared statement (connect.ts) without hashing a new string.
+ * On MySQL, deferredQuery, `insertRows(…, { deferred })` and the *AnsweredLater variants also let
+ * a statement share a round trip with the next one (mysql-pipeline.ts).
  */
 
 type Executor = Db | Tx;
