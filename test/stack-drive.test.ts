@@ -3,7 +3,7 @@ import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/platform/db/connect.ts';
 import { createTestDatabase, testDialects } from './support/db.ts';
-import { freePort, repoRoot } from './support/process.ts';
+import { freePort, freePortRange, repoRoot } from './support/process.ts';
 
 /**
  * `npm run stack` end to end: twelve `regi run` processes on a fresh MariaDB database, Redis and the
@@ -71,8 +71,8 @@ describe.skipIf(!testDialects().includes('mysql'))('npm run stack (MariaDB, Redi
         await freePort(),
         await freePort(),
         await freePort(),
-        // Probe ports are base + index among the twelve (2..9); a free one and the next few.
-        (await freePort()) - 2,
+        // Probe ports are base + index among the twelve (2..9).
+        (await freePortRange(8)) - 2,
       ];
       const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/stack.ts'], {
         cwd: repoRoot,

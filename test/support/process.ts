@@ -40,6 +40,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The first of `count` consecutive ports that are all free now, from below Linux's ephemeral range
+ * (32768+): the neighbours of a port the system handed out may be any other test's outgoing
+ * connection a moment later, while these are only ever taken by a listen on purpose.
+ */
+export async function freePortRange(count: number): Promise<number> {
+  const listen = (port: number) =>
+    new Promise<net.Server | null>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(null));
+      srv.listen(port, '127.0.0.1', () => resolve(srv));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
+    const held = await Promise.all(Array.from({ length: count }, (_, i) => listen(base + i)));
+    await Promise.all(held.map((srv) => srv && new Promise((r) => srv.close(r))));
+    if (held.every(Boolean)) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports`);
+}
+
 /** Polls a URL until it answers with the wanted status (or fails after `timeoutMs`). */
 export async function waitForHttp(url: string, status = 200, timeoutMs = 30_000): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
