@@ -2,6 +2,31 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { describeError } from './errors.ts';
 import { useI18n } from './i18n.tsx';
 
+/**
+ * Runs one request of a screen at a time: while it runs `busy` is set (buttons disable themselves
+ * with it), the last error and notice are cleared, and a refusal is shown in words in `error`.
+ */
+export function useAction() {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const run = async (f: () => Promise<void>) => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      await f();
+    } catch (e) {
+      setError(describeError(e, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, notice, setNotice, run };
+}
+
 export function ErrorBanner({ error }: { error: string | null }) {
   if (!error) return null;
   return (

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { api, newIdempotencyKey, storeApi } from '../api.ts';
-import { ErrorBanner, Modal, Notice, usePagedList, type ListPage } from '../components.tsx';
+import { ErrorBanner, Modal, Notice, useAction, usePagedList, type ListPage } from '../components.tsx';
 import { describeError } from '../errors.ts';
 import { formatYen, useI18n } from '../i18n.tsx';
 import type { CustomerDetail, CustomerRow } from '../types.ts';
@@ -177,9 +177,7 @@ function CustomerDialog(props: {
   const { t } = useI18n();
   const [customer, setCustomer] = useState<CustomerDetail | null>(null);
   const [form, setForm] = useState(emptyForm);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { busy, error, setError, notice, setNotice, run } = useAction();
   const [confirming, setConfirming] = useState(false);
   // One key per registration attempt: a retry after a lost answer does not register twice.
   const [idempotencyKey] = useState(newIdempotencyKey);
@@ -208,19 +206,6 @@ function CustomerDialog(props: {
     if (url) api<CustomerDetail>(url).then(show, (e) => setError(describeError(e, t)));
   }, [url]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const run = async (f: () => Promise<void>) => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    try {
-      await f();
-    } catch (e) {
-      setError(describeError(e, t));
-    } finally {
-      setBusy(false);
-    }
-  };
   const save = (e: FormEvent) => {
     e.preventDefault();
     if (!editable) return;

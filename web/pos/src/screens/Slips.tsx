@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, storeApi } from '../api.ts';
-import { ErrorBanner, Modal, Notice, usePagedList, type ListPage } from '../components.tsx';
-import { describeError } from '../errors.ts';
+import { ErrorBanner, Modal, Notice, useAction, usePagedList, type ListPage } from '../components.tsx';
 import { formatTime, useI18n } from '../i18n.tsx';
 import type { StockDocument, StockSlip } from '../types.ts';
 
@@ -18,9 +17,7 @@ export function StockSlips({ storeId, canStock }: { storeId: number; canStock: b
   const base = storeApi(storeId);
   const [kind, setKind] = useState('');
   const [status, setStatus] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, notice, setNotice, run: act } = useAction();
   const [reversing, setReversing] = useState<StockSlip | null>(null);
   const [reason, setReason] = useState('');
 
@@ -36,20 +33,12 @@ export function StockSlips({ storeId, canStock }: { storeId: number; canStock: b
   );
   const rows = list.rows;
 
-  const run = async (f: () => Promise<void>) => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    try {
+  // Every action changes the list: read it again afterwards.
+  const run = (f: () => Promise<void>) =>
+    act(async () => {
       await f();
       await list.reload();
-    } catch (e) {
-      setError(describeError(e, t));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const cancel = (d: StockSlip) =>
     void run(async () => {
       await api<StockDocument>(`${base}/stockings/${d.id}/cancel`, { method: 'POST' });

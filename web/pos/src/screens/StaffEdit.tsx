@@ -1,33 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { policyNames, type PolicyName } from '../../../../src/kernel/policies.ts';
 import { api } from '../api.ts';
-import { ErrorBanner, Modal } from '../components.tsx';
-import { describeError } from '../errors.ts';
+import { ErrorBanner, Modal, useAction } from '../components.tsx';
 import { useI18n, type Translate } from '../i18n.tsx';
 import type { Group, StaffAccount, StoreSummary } from '../types.ts';
 
 /** A permission in the UI language (the dictionary has one word per policy; the type checks it). */
 export const policyLabel = (p: PolicyName, t: Translate) => t(`policy.${p}`);
-
-/** Runs one request at a time and shows its refusal in words. */
-function useRun() {
-  const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = async (f: () => Promise<void>) => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await f();
-    } catch (e) {
-      setError(describeError(e, t));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, run };
-}
 
 /**
  * Change a staff account (name, staff code, group, stores), lock it out or let it back in, and
@@ -42,7 +21,7 @@ export function StaffEditDialog(props: {
 }) {
   const { t } = useI18n();
   const a = props.account;
-  const { busy, error, run } = useRun();
+  const { busy, error, run } = useAction();
   const [displayName, setDisplayName] = useState(a.displayName);
   const [employeeCode, setEmployeeCode] = useState(a.employeeCode ?? '');
   const [groupId, setGroupId] = useState(String(a.groupId));
@@ -177,7 +156,7 @@ export function GroupEditDialog(props: {
   onClose: () => void;
 }) {
   const { t } = useI18n();
-  const { busy, error, run } = useRun();
+  const { busy, error, run } = useAction();
   const [name, setName] = useState(props.group?.name ?? '');
   const [policies, setPolicies] = useState<PolicyName[]>(props.group?.policies ?? []);
 

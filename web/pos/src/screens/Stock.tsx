@@ -1,6 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { api, storeApi } from '../api.ts';
-import { ErrorBanner, Modal, Notice, parseYen, usePagedList, type ListPage } from '../components.tsx';
+import {
+  ErrorBanner,
+  Modal,
+  Notice,
+  parseYen,
+  useAction,
+  usePagedList,
+  type ListPage,
+} from '../components.tsx';
 import { describeError } from '../errors.ts';
 import { formatTime, formatYen, useI18n } from '../i18n.tsx';
 import type { CountDifference, Item, LedgerRow, Lookup, Page, Product, StockDocument } from '../types.ts';
@@ -110,9 +118,7 @@ export function StockDocumentForm({ storeId, kind }: { storeId: number; kind: 's
   const [note, setNote] = useState('');
   const [doc, setDoc] = useState<StockDocument | null>(null);
   const [names, setNames] = useState<Map<number, NamedProduct>>(new Map());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { busy, error, notice, setNotice, run } = useAction();
 
   const add = (p: NamedProduct) => {
     setNames((m) => new Map(m).set(p.id, p));
@@ -124,20 +130,6 @@ export function StockDocumentForm({ storeId, kind }: { storeId: number; kind: 's
   };
   const change = (i: number, patch: Partial<Line>) =>
     setLines((old) => old.map((l, k) => (k === i ? { ...l, ...patch } : l)));
-
-  const run = async (f: () => Promise<void>) => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    try {
-      await f();
-    } catch (e) {
-      setError(describeError(e, t));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -350,21 +342,8 @@ export function StockCount({ storeId }: { storeId: number }) {
   const [diffs, setDiffs] = useState<CountDifference[] | null>(null);
   const [applied, setApplied] = useState(false);
   const [names, setNames] = useState<Map<number, NamedProduct>>(new Map());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
-  const run = async (f: () => Promise<void>) => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await f();
-    } catch (e) {
-      setError(describeError(e, t));
-    } finally {
-      setBusy(false);
-    }
-  };
   const start = () =>
     void run(async () => {
       const doc = await api<StockDocument>(`${base}/counts`, { method: 'POST', body: { mode: 'counted' } });
