@@ -12,11 +12,12 @@
  *   - long vowel marks and spaces/punctuation dropped: リザードン = リザドン, "SV-P 001" = "svp001"
  */
 export function normalizeSearchText(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\u3041-\u3096]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0x60))
-    .replace(/[\s\p{P}\p{S}ー〜～]/gu, '');
+  return hiraganaToKatakana(text.normalize('NFKC').toLowerCase()).replace(/[\s\p{P}\p{S}ー〜～]/gu, '');
+}
+
+/** ぴかちゅう → ピカチュウ (the two blocks are 0x60 apart). */
+export function hiraganaToKatakana(text: string): string {
+  return text.replace(/[\u3041-\u3096]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0x60));
 }
 
 /** Distinct overlapping bigrams of normalised text; a one-character text is its own token. */

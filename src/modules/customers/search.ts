@@ -1,4 +1,4 @@
-import { normalizeSearchText } from '../catalog/search-text.ts';
+import { hiraganaToKatakana, normalizeSearchText } from '../catalog/search-text.ts';
 
 /**
  * Customer search, the same on SQLite and MySQL/MariaDB: each customer keeps `search_text`, the
@@ -33,10 +33,7 @@ export function searchPatterns(q: string): string[] {
 
 /** The reading as a form of フリガナ: NFKC (half-width ｶﾅ → full-width) and hiragana → katakana. */
 export function normalizeKana(kana: string): string {
-  return kana
-    .normalize('NFKC')
-    .replace(/[\u3041-\u3096]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0x60))
-    .trim();
+  return hiraganaToKatakana(kana.normalize('NFKC')).trim();
 }
 
 /** Full-width digits typed on a Japanese keyboard become ASCII; the separators stay as typed. */
