@@ -592,6 +592,31 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
     }
   });
 
+  it('sells once for two checkouts sent at once with the same Idempotency-Key, answering the second as the first', async () => {
+    const shop = await newShop(5);
+    const clerk = await clerkOn(shop, shop.primary);
+    await openRegister(clerk, shop, shop.primary);
+    const body = {
+      lines: [{ productId: shop.products.cardA, quantity: 2 }],
+      payment: { cashTendered: 5000 },
+    };
+    const results = await Promise.all([
+      sell(clerk, shop, body, 'quick-twin'),
+      sell(clerk, shop, body, 'quick-twin'),
+    ]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 201]);
+    expect(results.map((r) => r.headers['idempotency-replayed']).sort()).toEqual(['false', 'true']);
+    expect(results[0]!.json().id).toBe(results[1]!.json().id);
+    expect(await stockOf(shop.products.cardA)).toBe(3);
+    const cash = await t.db
+      .selectFrom('cash_movement')
+      .select('amount')
+      .where('store_id', '=', shop.storeId)
+      .where('kind', '=', 'sale')
+      .execute();
+    expect(cash).toHaveLength(1);
+  });
+
   it('sells the last unit to exactly one of two registers selling it at the same moment', async () => {
     const shop = await newShop(1);
     const a = await clerkOn(shop, shop.primary);
