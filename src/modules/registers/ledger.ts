@@ -2,7 +2,12 @@ import { sql } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
-import { cachedQueryAnsweredLater, deferredQuery, insertRow } from '../../platform/db/statements.ts';
+import {
+  cachedQueryAnsweredLater,
+  deferredQuery,
+  insertRow,
+  insertRowAnsweredLater,
+} from '../../platform/db/statements.ts';
 import { dialectOf } from '../../platform/db/ddl.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import type { StoreContext } from '../tenancy/index.ts';
@@ -154,13 +159,16 @@ async function moveDrawer(tx: Tx, ctx: CashActor, input: CashMovementInput) {
   return { balance: Number(after!.balance), seq: Number(after!.seq), businessDate: after!.business_date! };
 }
 
-/** The register is this transaction's (open, locked): its drawer is known, so only the write remains. */
-async function moveLockedDrawer(tx: Tx, locked: OpenRegister, input: CashMovementInput) {
+/**
+ * The register is this transaction's (open, locked): its drawer is known, so only the write remains,
+ * issued at the call (`written` settles when it has been taken; a failure fails the unit).
+ */
+function moveLockedDrawer(tx: Tx, locked: OpenRegister, input: CashMovementInput) {
   if (locked.registerId !== input.registerId)
     throw new Error(`recordCashMovement: register ${input.registerId} is not the one locked`);
   const balance = locked.balance + input.amount;
   if (balance < 0) throw new InsufficientCashError(input.registerId, locked.balance, input.amount);
-  await deferredQuery(tx, 'registers.setDrawer', [balance, locked.seq + 1, input.registerId], () =>
+  const written = deferredQuery(tx, 'registers.setDrawer', [balance, locked.seq + 1, input.registerId], () =>
     tx
       .updateTable('register_cash')
       .set({ balance, seq: locked.seq + 1 })
@@ -168,7 +176,7 @@ async function moveLockedDrawer(tx: Tx, locked: OpenRegister, input: CashMovemen
   );
   locked.balance = balance;
   locked.seq += 1;
-  return { balance, seq: locked.seq, businessDate: locked.businessDate };
+  return { after: { balance, seq: locked.seq, businessDate: locked.businessDate }, written };
 }
 
 /**
@@ -177,7 +185,9 @@ async function moveLockedDrawer(tx: Tx, locked: OpenRegister, input: CashMovemen
  * balance after and the next sequence number, then `registers.cash_moved` in the outbox. Sales,
  * returns and buy-ins call it for their cash part; cash in/out and the open/close counts use it too.
  * A caller holding the register (`locked`, from assertRegisterOpen in this transaction) already
- * knows the drawer: the balance is checked in memory and written without reading it back.
+ * knows the drawer: the balance is checked in memory, and both writes are issued before this
+ * returns — the caller may issue a statement of its own before awaiting, and on MySQL the
+ * movement's insert then travels with it (mysql-pipeline.ts).
  */
 export async function recordCashMovement(
   tx: Tx,
@@ -186,7 +196,10 @@ export async function recordCashMovement(
   locked?: OpenRegister,
 ): Promise<CashMovement> {
   checkSign(input.kind, input.amount);
-  const after = locked ? await moveLockedDrawer(tx, locked, input) : await moveDrawer(tx, ctx, input);
+  const drawer = locked
+    ? moveLockedDrawer(tx, locked, input)
+    : { after: await moveDrawer(tx, ctx, input), written: undefined };
+  const { after } = drawer;
   const now = toDbTime(new Date());
   const row = {
     corporation_id: ctx.corporationId,
@@ -204,8 +217,10 @@ export async function recordCashMovement(
     idempotency_key: input.idempotencyKey ?? null,
     occurred_at: now,
   };
+  const id = locked ? insertRowAnsweredLater(tx, 'cash_movement', row) : insertRow(tx, 'cash_movement', row);
+  await drawer.written;
   const movement: CashMovement = {
-    id: await insertRow(tx, 'cash_movement', row),
+    id: await id,
     registerId: input.registerId,
     seq: row.seq,
     businessDate: row.business_date,

@@ -5,7 +5,7 @@ import type { Outcome } from '../../kernel/outcome.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import { publish } from '../../platform/bus/outbox.ts';
 import type { Db } from '../../platform/db/connect.ts';
-import { insertRow, insertRowAnsweredLater, insertRows } from '../../platform/db/statements.ts';
+import { alongside, insertRow, insertRowAnsweredLater, insertRows } from '../../platform/db/statements.ts';
 import { withTransaction, type Tx } from '../../platform/db/transaction.ts';
 import { lockStock, moveStocks, OutOfStockError, type LockedStock } from '../inventory/index.ts';
 import { assertRegisterOpen, recordCashMovement, registerOf, type OpenRegister } from '../registers/index.ts';
@@ -219,8 +219,7 @@ async function completing(
       (tx) => {
         // Locked by the first statement; work awaits it after issuing a read of its own, if any.
         const register = assertRegisterOpen(tx, ctx, registerId, { receipt: true });
-        register.catch(() => undefined); // work may fail before it awaits the register
-        return work(tx, register);
+        return alongside(register, () => work(tx, register));
       },
       { isolation: 'read committed' },
     );
@@ -301,18 +300,50 @@ async function moveLines(
   }
 }
 
+type Payment = { method: PaymentMethod; amount: number; reference: string | null };
+
 /**
- * Records the payments of a sale ('in') or the refunds of a return ('out', stored negative): each
- * non-cash one confirmed by its provider, the cash part through the drawer's ledger (the register
- * is this transaction's). Returns the payment rows written.
+ * The cash part of a sale ('in') or of a return's refunds ('out') through the drawer's ledger (the
+ * register is this transaction's). Its statements are issued at the call, so the caller issues it
+ * ahead of the stock batch (`alongside`): on MySQL the movement then travels with the ledger's insert.
  */
-async function takePayments(
+function takeCash(
   tx: Tx,
   ctx: StoreContext,
   register: OpenRegister,
   saleId: number,
   direction: 'in' | 'out',
-  payments: { method: PaymentMethod; amount: number; reference: string | null }[],
+  payments: Payment[],
+): Promise<unknown> {
+  const cash = payments.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amount, 0);
+  if (cash <= 0) return Promise.resolve();
+  const sign = direction === 'in' ? 1 : -1;
+  const moved = recordCashMovement(
+    tx,
+    ctx,
+    {
+      registerId: register.registerId,
+      kind: direction === 'in' ? 'sale' : 'sale_refund',
+      amount: sign * cash,
+      sourceKind: direction === 'in' ? 'sale' : 'return',
+      sourceId: saleId,
+    },
+    register,
+  );
+  return moved;
+}
+
+/**
+ * Records the payments of a sale ('in') or the refunds of a return ('out', stored negative), each
+ * non-cash one confirmed by its provider (the cash goes through takeCash). Returns the rows written.
+ */
+async function recordPayments(
+  tx: Tx,
+  ctx: StoreContext,
+  register: OpenRegister,
+  saleId: number,
+  direction: 'in' | 'out',
+  payments: Payment[],
 ) {
   const at = now();
   const sign = direction === 'in' ? 1 : -1;
@@ -342,20 +373,6 @@ async function takePayments(
     });
   }
   await insertRows(tx, 'sale_payment', rows, { deferred: true });
-  const cash = payments.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amount, 0);
-  if (cash > 0)
-    await recordCashMovement(
-      tx,
-      ctx,
-      {
-        registerId: register.registerId,
-        kind: direction === 'in' ? 'sale' : 'sale_refund',
-        amount: sign * cash,
-        sourceKind: direction === 'in' ? 'sale' : 'return',
-        sourceId: saleId,
-      },
-      register,
-    );
   return rows;
 }
 
@@ -409,10 +426,14 @@ async function settle(
   lockedStock?: LockedStock,
 ): Promise<SaleView> {
   const saleId = Number(sale.id);
-  const costs = await moveLines(tx, ctx, saleId, cart, -1, [], lockedStock);
-  let lines: SaleLineRow[];
-  if (storedLines) {
-    lines = storedLines.map((l, i) => ({ ...l, cost: costs[i]! }));
+  const paying = payment.payments.map((p) => ({
+    ...p,
+    reference: p.method === 'cash' ? null : (input.payment.other?.reference ?? null),
+  }));
+  // The drawer's movement goes ahead of the stock batch: on MySQL it travels with the ledger's insert.
+  const lines = await alongside(takeCash(tx, ctx, register, saleId, 'in', paying), async () => {
+    const costs = await moveLines(tx, ctx, saleId, cart, -1, [], lockedStock);
+    if (!storedLines) return insertLines(tx, saleId, ctx.storeId, cart, costs);
     await tx
       .updateTable('sale_line')
       .set({
@@ -423,18 +444,9 @@ async function settle(
       })
       .where('sale_id', '=', saleId)
       .execute();
-  } else lines = await insertLines(tx, saleId, ctx.storeId, cart, costs);
-  const payments = await takePayments(
-    tx,
-    ctx,
-    register,
-    saleId,
-    'in',
-    payment.payments.map((p) => ({
-      ...p,
-      reference: p.method === 'cash' ? null : (input.payment.other?.reference ?? null),
-    })),
-  );
+    return storedLines.map((l, i) => ({ ...l, cost: costs[i]! }));
+  });
+  const payments = await recordPayments(tx, ctx, register, saleId, 'in', paying);
   const taxes = await insertTaxes(tx, ctx.storeId, saleId, cart);
   await publish(
     tx,
@@ -590,21 +602,17 @@ export async function returnSale(
         completed_at: at,
       };
       const returnId = await insertRow(tx, 'sale', row);
-      await moveLines(tx, ctx, returnId, cart, 1, cart.costs);
-      // A return's lines carry the cost the units left with: the day's gross margin nets to zero.
-      const lines = await insertLines(tx, returnId, ctx.storeId, cart, cart.costs);
-      const refunds = await takePayments(
-        tx,
-        ctx,
-        register,
-        returnId,
-        'out',
-        paid.map((p) => ({
-          method: p.method as PaymentMethod,
-          amount: Number(p.amount),
-          reference: p.reference,
-        })),
-      );
+      const refunding = paid.map((p) => ({
+        method: p.method as PaymentMethod,
+        amount: Number(p.amount),
+        reference: p.reference,
+      }));
+      const lines = await alongside(takeCash(tx, ctx, register, returnId, 'out', refunding), async () => {
+        await moveLines(tx, ctx, returnId, cart, 1, cart.costs);
+        // A return's lines carry the cost the units left with: the day's gross margin nets to zero.
+        return insertLines(tx, returnId, ctx.storeId, cart, cart.costs);
+      });
+      const refunds = await recordPayments(tx, ctx, register, returnId, 'out', refunding);
       const taxes = await insertTaxes(tx, ctx.storeId, returnId, cart);
       await tx.updateTable('sale').set({ returned_by_sale_id: returnId }).where('id', '=', saleId).execute();
       await recordAudit(tx, ctx, {

@@ -15,6 +15,8 @@ export interface DbHandle {
   dialect: DialectName;
   /** The URL with any password masked, for logs and /readyz. */
   safeUrl: string;
+  /** MySQL: the requests (round trips) sent so far, each of one or more statements (mysql-pipeline.ts). */
+  requestsSent?: () => number;
   close(): Promise<void>;
 }
 
@@ -79,8 +81,15 @@ export function openDatabase(url: string, opts: OpenDatabaseOptions = {}): DbHan
   pool.on('connection', (c) => {
     c.query("SET time_zone = '+00:00'");
   });
-  const db = new Kysely<Database>({ dialect: new PipelinedMysqlDialect({ pool }) });
-  return { db, dialect, safeUrl: maskUrl(url), close: () => db.destroy() };
+  const pipelined = new PipelinedMysqlDialect({ pool });
+  const db = new Kysely<Database>({ dialect: pipelined });
+  return {
+    db,
+    dialect,
+    safeUrl: maskUrl(url),
+    requestsSent: () => pipelined.sent.requests,
+    close: () => db.destroy(),
+  };
 }
 
 export async function ping(db: Db): Promise<void> {

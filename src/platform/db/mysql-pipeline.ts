@@ -70,14 +70,21 @@ interface Held {
   answer?: Answer | undefined;
 }
 
+/** Requests sent to the server so far (a request may carry several statements). */
+interface RequestCount {
+  requests: number;
+}
+
 export class PipelinedMysqlDialect extends MysqlDialect {
   readonly #config: MysqlDialectConfig;
+  /** What the tests check a command's round trips with. */
+  readonly sent: RequestCount = { requests: 0 };
   constructor(config: MysqlDialectConfig) {
     super(config);
     this.#config = config;
   }
   override createDriver(): Driver {
-    return new PipelinedDriver(new MysqlDriver(this.#config));
+    return new PipelinedDriver(new MysqlDriver(this.#config), this.sent);
   }
 }
 
@@ -87,7 +94,10 @@ class PipelinedConnection implements DatabaseConnection {
   /** This transaction's BEGIN, while it is still held. */
   begin: CompiledQuery | null = null;
   private flushScheduled = false;
-  constructor(readonly inner: DatabaseConnection) {}
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly sent: RequestCount,
+  ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const answer = answersLater.get(query);
@@ -105,6 +115,7 @@ class PipelinedConnection implements DatabaseConnection {
     const batch = last ? [...this.held, last] : this.held;
     this.held = [];
     if (batch.length === 0) return { rows: [] };
+    this.sent.requests++;
     let results: unknown[];
     try {
       if (batch.length === 1) results = [await this.inner.executeQuery(batch[0]!.query)];
@@ -163,7 +174,10 @@ function resultOf<R>(r: unknown): QueryResult<R> {
 
 class PipelinedDriver implements Driver {
   readonly #wrapped = new WeakMap<DatabaseConnection, PipelinedConnection>();
-  constructor(private readonly inner: MysqlDriver) {}
+  constructor(
+    private readonly inner: MysqlDriver,
+    private readonly sent: RequestCount,
+  ) {}
 
   init() {
     return this.inner.init();
@@ -172,7 +186,7 @@ class PipelinedDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     const raw = await this.inner.acquireConnection();
     let c = this.#wrapped.get(raw);
-    if (!c) this.#wrapped.set(raw, (c = new PipelinedConnection(raw)));
+    if (!c) this.#wrapped.set(raw, (c = new PipelinedConnection(raw, this.sent)));
     return c;
   }
 
@@ -203,7 +217,9 @@ class PipelinedDriver implements Driver {
     // BEGIN still held: it was never sent, so there is nothing to roll back on the server.
     const begun = !c.held.some((h) => h.query === c.begin);
     c.drop(new Error('mysql-pipeline: the transaction rolled back before this statement was sent'));
-    if (begun) await c.inner.executeQuery(CompiledQuery.raw('rollback'));
+    if (!begun) return;
+    this.sent.requests++;
+    await c.inner.executeQuery(CompiledQuery.raw('rollback'));
   }
 
   // Savepoints are sent through the connection, so they carry what is pending before them.

@@ -3,6 +3,7 @@ import { testDialects, useTestDb } from '../../../test/support/db.ts';
 import { toDbTime } from '../../kernel/time.ts';
 import '../bus/tables.ts';
 import {
+  alongside,
   cachedQuery,
   cachedQueryAnsweredLater,
   consecutiveIdStep,
@@ -249,5 +250,34 @@ describe.each(testDialects())('hot-path statements on %s', (dialect) => {
       .where('key', '=', 'later-lost')
       .execute();
     expect(left).toEqual([]);
+  });
+
+  it('ends a failed unit only once the work issued ahead of it has, so none of that work lands', async () => {
+    const ahead = async (tx: Parameters<Parameters<typeof withTransaction>[1]>[0]) => {
+      // Like a drawer's movement: a write, then more once its answer is back.
+      await insertRowAnsweredLater(tx, 'outbox', event('ahead-1'));
+      await insertRow(tx, 'outbox', event('ahead-2'));
+    };
+    await expect(
+      withTransaction(t.db, (tx) =>
+        alongside(ahead(tx), async () => {
+          throw new Error('the rest failed');
+        }),
+      ),
+    ).rejects.toThrow('the rest failed');
+    // The same with the work ahead failing while the rest succeeds: its error is the unit's.
+    await expect(
+      withTransaction(t.db, (tx) =>
+        alongside(Promise.reject(new Error('ahead failed')), () => insertRow(tx, 'outbox', event('ahead-3'))),
+      ),
+    ).rejects.toThrow('ahead failed');
+    // A unit after them commits, and nothing of the failed ones came with it.
+    await withTransaction(t.db, (tx) => insertRow(tx, 'outbox', event('ahead-next')));
+    const rows = await t.db
+      .selectFrom('outbox')
+      .select('event_id')
+      .where('event_id', 'like', 'ahead-%')
+      .execute();
+    expect(rows.map((r) => r.event_id)).toEqual(['ahead-next']);
   });
 });

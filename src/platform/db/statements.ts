@@ -166,6 +166,24 @@ function answeredLater<R>(db: Executor, query: CompiledQuery<R>): Promise<QueryR
 }
 
 /**
+ * Runs `rest` while `ahead` — work issued ahead of it in the same transaction (a lock answered
+ * later, a drawer's movement) — is still running, and lets the unit of work end only once both
+ * have: when `rest` fails, `ahead` is first waited for, so nothing it still issues lands after the
+ * transaction (or, on SQLite, the unit's savepoint in its commit group) has ended.
+ */
+export async function alongside<T>(ahead: Promise<unknown>, rest: () => Promise<T>): Promise<T> {
+  quietly(ahead); // it may fail while rest runs; its failure is passed on below
+  try {
+    const value = await rest();
+    await ahead;
+    return value;
+  } catch (err) {
+    await ahead.catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
  * The caller may fail on its next statement before it comes back for an answer issued earlier:
  * that answer's failure is then nobody's, and must not count as an unhandled rejection.
  */
