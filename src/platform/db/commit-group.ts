@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './database.ts';
 import type { Db } from './connect.ts';
 import type { Tx } from './transaction.ts';
 
@@ -62,9 +63,9 @@ async function runGroup(db: Db, units: Unit[]) {
           // The group's connection is what a transaction is to the unit's queries. Each unit gets
           // an object of its own on it: what is kept per transaction (the outbox's pending events,
           // the before-commit steps) must not pass from a failed unit to the next.
-          const tx = conn.withoutPlugins() as unknown as Tx;
+          const { tx, end } = unitView(conn);
           try {
-            const value = await unit.fn(tx);
+            const value = await unit.fn(tx).finally(end);
             await sql`release unit`.execute(conn);
             committed.push({ unit, value });
           } catch (err) {
@@ -88,4 +89,29 @@ async function runGroup(db: Db, units: Unit[]) {
     return;
   }
   for (const c of committed) c.unit.resolve(c.value);
+}
+
+/**
+ * A unit's view of the group's connection, refused once the unit has ended. Work the unit left
+ * running (a promise nobody awaited) would otherwise write into the next unit's savepoint, or
+ * between units, and commit with the group; it now fails instead, as Kysely fails a statement on
+ * a MySQL transaction that has ended. (Kysely's methods read private fields, so they are called on
+ * the connection itself, not on the proxy.)
+ */
+function unitView(conn: Kysely<Database>): { tx: Tx; end(): void } {
+  const db = conn.withoutPlugins();
+  let ended = false;
+  const tx = new Proxy(db, {
+    get(target, prop) {
+      if (ended) throw new Error('commit-group: a statement for a unit of work that has ended');
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return {
+    tx: tx as unknown as Tx,
+    end: () => {
+      ended = true;
+    },
+  };
 }

@@ -63,6 +63,43 @@ describe.each(testDialects())('database on %s', (dialect) => {
     expect(row).toBeUndefined();
   });
 
+  it('refuses the statements of a unit of work that has ended: work it left running writes nothing', async () => {
+    const leave = (tx: Tx, key: string) => {
+      // Work nobody awaits (a bug): it writes after the unit has ended.
+      const left = (async () => {
+        await new Promise((r) => setTimeout(r, 30));
+        await tx
+          .insertInto('system_state')
+          .values({ key, value: 'x', updated_at: toDbTime(new Date()) })
+          .execute();
+      })();
+      left.catch(() => undefined);
+      return left;
+    };
+    let afterFailure!: Promise<unknown>;
+    let afterSuccess!: Promise<unknown>;
+    await expect(
+      withTransaction(t.db, async (tx) => {
+        afterFailure = leave(tx, 'left-by-failed');
+        throw new Error('the unit failed');
+      }),
+    ).rejects.toThrow('the unit failed');
+    await withTransaction(t.db, async (tx) => {
+      afterSuccess = leave(tx, 'left-by-committed');
+    });
+    await expect(afterFailure).rejects.toThrow(/ended|rolled back/);
+    await expect(afterSuccess).rejects.toThrow(/ended|committed/);
+    // A later unit commits, and nothing left by the two came with it.
+    await withTransaction(t.db, (tx) =>
+      tx
+        .insertInto('system_state')
+        .values({ key: 'left-next', value: 'x', updated_at: toDbTime(new Date()) })
+        .execute(),
+    );
+    const rows = await t.db.selectFrom('system_state').select('key').where('key', 'like', 'left-%').execute();
+    expect(rows.map((r) => r.key)).toEqual(['left-next']);
+  });
+
   it('keeps units of work that run at the same moment apart: each commits or rolls back alone', async () => {
     const at = toDbTime(new Date());
     const put = (tx: Tx, key: string) =>
