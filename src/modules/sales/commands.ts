@@ -318,7 +318,7 @@ function takeCash(
   const cash = payments.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amount, 0);
   if (cash <= 0) return Promise.resolve();
   const sign = direction === 'in' ? 1 : -1;
-  const moved = recordCashMovement(
+  return recordCashMovement(
     tx,
     ctx,
     {
@@ -330,7 +330,6 @@ function takeCash(
     },
     register,
   );
-  return moved;
 }
 
 /**
