@@ -97,7 +97,11 @@ describe('the 顧客 screen in Chromium', () => {
     await form.locator('input[name=phone]').fill('03-1111-2222');
     await form.locator('input[name=phone]').press('Enter');
     await page.getByRole('status').filter({ hasText: '高橋 美咲 様の情報を保存しました' }).first().waitFor();
-    expect((await customers('HC-0001')).items[0]).toMatchObject({ id: made!.id, phone: '03-1111-2222' });
+    const typed = await form.locator('input[name=phone]').inputValue();
+    expect((await customers('HC-0001')).items[0], `the form shows ${typed}`).toMatchObject({
+      id: made!.id,
+      phone: '03-1111-2222',
+    });
   }, 90_000);
 
   it('archives the member: gone from the list and from search, kept on the server', async () => {
@@ -110,6 +114,31 @@ describe('the 顧客 screen in Chromium', () => {
     expect((await customers('HC-0001')).items).toEqual([]);
     const [archived] = (await customers('HC-0001', 'archived')).items;
     expect(archived?.archivedAt).not.toBeNull();
+  }, 60_000);
+
+  it('finds the archived member with 退会済みも表示 and takes the 退会 back', async () => {
+    await page.getByTestId('customers-with-archived').check();
+    await page.locator('input[name=q]').fill('高橋');
+    await page.locator('input[name=q]').press('Enter');
+    const row = page.getByTestId('customer-list').locator('tbody tr');
+    await expect.poll(() => row.innerText()).toContain('高橋 美咲 (退会済み)');
+    await page.screenshot({ path: path.join(screenshotDir, 'pos-customers-archived.png') });
+    await row.click();
+    const form = page.getByTestId('customer-form');
+    await form.getByTestId('customer-restore').click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: '高橋 美咲 様の退会を取り消しました' })
+      .first()
+      .waitFor();
+    // Editable again, and back in the list of active members.
+    await expect.poll(() => form.locator('input[name=name]').isEnabled()).toBe(true);
+    await expect.poll(() => form.getByTestId('customer-restore').count()).toBe(0);
+    const [restored] = (await customers('HC-0001')).items;
+    expect(restored).toMatchObject({ code: 'HC-0001', archivedAt: null });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('customers-with-archived').uncheck();
+    await expect.poll(() => row.innerText()).not.toContain('退会済み');
   }, 60_000);
 
   it('speaks English on request', async () => {

@@ -167,3 +167,26 @@ export async function archiveCustomer(tx: Tx, actor: CustomerActor, customerId: 
     summary: `Archived customer ${customerId}`,
   });
 }
+
+/**
+ * Takes a customer back from 退会 (a mistake, or a member who returns): listed and sellable again,
+ * with the same member number and figures. Restoring an active customer changes nothing.
+ */
+export async function restoreCustomer(tx: Tx, actor: CustomerActor, customerId: number) {
+  const row = await ownCustomer(tx, actor.storeId, customerId);
+  if (row.archived_at) {
+    await tx
+      .updateTable('customer')
+      .set({ archived_at: null, updated_at: toDbTime(new Date()) })
+      .where('id', '=', customerId)
+      .where('store_id', '=', actor.storeId)
+      .execute();
+    await recordAudit(tx, actor, {
+      action: 'customer.restored',
+      targetType: 'customer',
+      targetId: customerId,
+      summary: `Restored customer ${customerId}`,
+    });
+  }
+  return readCustomer(tx, actor.storeId, customerId);
+}

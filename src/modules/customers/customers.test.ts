@@ -154,6 +154,7 @@ describe.each(testDialects())('customers on %s', (dialect) => {
     expect((await owner.get(viaAkihabara)).statusCode).toBe(404);
     expect((await owner.patch(viaAkihabara, { name: '乗っ取り' })).statusCode).toBe(404);
     expect((await owner.delete(viaAkihabara)).statusCode).toBe(404);
+    expect((await owner.post(`${viaAkihabara}/restore`, {})).statusCode).toBe(404);
     // Dragon Cards' owner: Hoshi's store itself is not found, and so is its own store's view of the id.
     const res = await dragon.get(`${nakano}/${c.id}`);
     expect([res.statusCode, res.json().code]).toEqual([404, 'not_found']);
@@ -249,6 +250,28 @@ describe.each(testDialects())('customers on %s', (dialect) => {
       code: 'not_found',
     });
     expect((await owner.post(akihabara, { code: 'ARC-1', name: 'y' })).statusCode).toBe(409);
+
+    // Taken back (a clerk's mistake, a member who returns): the same customer, listed and sellable.
+    const restored = await owner.post(`${akihabara}/${c.id}/restore`, {});
+    expect(restored.statusCode, restored.body).toBe(200);
+    expect(restored.json()).toMatchObject({ id: c.id, code: 'ARC-1', archivedAt: null });
+    expect((await owner.post(`${akihabara}/${c.id}/restore`, {})).json().archivedAt).toBeNull(); // already active
+    expect(await search(akihabara, 'ARC-1')).toEqual([c.id]);
+    expect(await customerOf(t.db, stores.akihabara!.storeId, c.id)).toMatchObject({ id: c.id });
+    expect((await owner.patch(`${akihabara}/${c.id}`, { name: '戻り 太郎' })).statusCode).toBe(200);
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target_type', '=', 'customer')
+      .where('target_id', '=', String(c.id))
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual([
+      'customer.created',
+      'customer.archived',
+      'customer.restored',
+      'customer.updated',
+    ]);
   });
 
   it('registers once for a retried request with the same Idempotency-Key', async () => {
@@ -307,6 +330,8 @@ describe.each(testDialects())('customers on %s', (dialect) => {
     expect([create.statusCode, create.json().policy]).toEqual([403, 'customers.manage']);
     const archive = await limited.delete(`${url}/${made.json().id}`);
     expect(archive.statusCode).toBe(403);
+    const restore = await limited.post(`${url}/${made.json().id}/restore`, {});
+    expect([restore.statusCode, restore.json().policy]).toEqual([403, 'customers.manage']);
   });
 
   describe('figures kept by worker-transaction', () => {

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { withTransaction } from '../../platform/db/transaction.ts';
 import { idempotencyHeaders, idempotencyKeyOf, sendOutcome } from '../../platform/http/idempotency.ts';
 import { storeContext } from '../tenancy/index.ts';
-import { archiveCustomer, createCustomer, updateCustomer } from './commands.ts';
+import { archiveCustomer, createCustomer, restoreCustomer, updateCustomer } from './commands.ts';
 import { readCustomer, searchCustomers } from './queries.ts';
 import {
   customerDetail,
@@ -19,7 +19,7 @@ const tags = ['customers'];
 const base = '/api/v1/stores/:storeId/customers';
 
 /**
- * Customers of a store: search, register, change, archive. Reading needs `customers.view`,
+ * Customers of a store: search, register, change, archive and restore. Reading needs `customers.view`,
  * writing `customers.manage` (clerks hold both, so they register members at the register).
  * Another store's customer id answers 404.
  */
@@ -112,6 +112,23 @@ export const customersRoutes: FastifyPluginAsync = async (app) => {
       const ctx = storeContext(request);
       await withTransaction(db, (tx) => archiveCustomer(tx, ctx, request.params.customerId));
       return reply.status(204).send();
+    },
+  );
+
+  r.post(
+    `${base}/:customerId/restore`,
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'Take a customer back from 退会: listed and sellable again, same member number and figures',
+        params: customerParams,
+        response: { 200: customerDetail },
+      },
+    },
+    async (request) => {
+      const ctx = storeContext(request);
+      return withTransaction(db, (tx) => restoreCustomer(tx, ctx, request.params.customerId));
     },
   );
 };

@@ -16,6 +16,8 @@ export function Customers({ storeId, canManage }: { storeId: number; canManage: 
   const { t } = useI18n();
   const base = `${storeApi(storeId)}/customers`;
   const [q, setQ] = useState('');
+  // 退会済み too: to look one up, or take a 退会 back.
+  const [withArchived, setWithArchived] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -24,10 +26,11 @@ export function Customers({ storeId, canManage }: { storeId: number; canManage: 
     (before) => {
       const params = new URLSearchParams({ limit: '50' });
       if (q.trim()) params.set('q', q.trim());
+      if (withArchived) params.set('status', 'all');
       if (before !== null) params.set('before', String(before));
       return api<ListPage<CustomerRow, number>>(`${base}?${params}`);
     },
-    [storeId],
+    [storeId, withArchived],
   );
   const rows = list.rows ?? [];
 
@@ -95,6 +98,15 @@ export function Customers({ storeId, canManage }: { storeId: number; canManage: 
             }}
           />
           <button type="submit">{t('find')}</button>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={withArchived}
+              onChange={(e) => setWithArchived(e.target.checked)}
+              data-testid="customers-with-archived"
+            />
+            {t('withArchived')}
+          </label>
         </form>
         {canManage && (
           <button type="button" className="primary" onClick={() => setDialog({ kind: 'new' })}>
@@ -121,13 +133,16 @@ export function Customers({ storeId, canManage }: { storeId: number; canManage: 
             <tr
               key={c.id}
               tabIndex={0}
-              className="clickable"
+              className={c.archivedAt ? 'clickable muted' : 'clickable'}
               data-testid={`customer-${c.id}`}
               onClick={() => setDialog({ kind: 'open', id: c.id })}
               onKeyDown={(e) => onRowKey(e, i, c.id)}
             >
               <td>{c.code ?? ''}</td>
-              <td>{c.name}</td>
+              <td>
+                {c.name}
+                {c.archivedAt && ` (${t('archivedMark')})`}
+              </td>
               <td>{c.nameKana}</td>
               <td>{c.phone}</td>
               <td className="num">{c.salesCount}</td>
@@ -165,7 +180,7 @@ export function Customers({ storeId, canManage }: { storeId: number; canManage: 
 
 const emptyForm = { code: '', name: '', nameKana: '', phone: '', email: '', note: '' };
 
-/** Register a customer, or show one: the form (Enter saves), their figures, and 退会. */
+/** Register a customer, or show one: the form (Enter saves), their figures, 退会 and taking it back. */
 function CustomerDialog(props: {
   base: string;
   customerId: number | null;
@@ -227,6 +242,14 @@ function CustomerDialog(props: {
       await api(url!, { method: 'DELETE' });
       props.onArchived(t('customerArchivedNotice', { name: customer!.name }));
     });
+  const restore = () =>
+    void run(async () => {
+      const restored = await api<CustomerDetail>(`${url!}/restore`, { method: 'POST', body: {} });
+      show(restored);
+      const message = t('customerRestoredNotice', { name: restored.name });
+      setNotice(message);
+      props.onSaved(restored, message);
+    });
 
   const field = (name: keyof typeof emptyForm) => ({
     name,
@@ -280,6 +303,11 @@ function CustomerDialog(props: {
               data-testid="customer-archive"
             >
               {t('archiveCustomer')}
+            </button>
+          )}
+          {props.canManage && customer?.archivedAt && (
+            <button type="button" onClick={restore} disabled={busy} data-testid="customer-restore">
+              {t('restoreCustomer')}
             </button>
           )}
           {editable && (
