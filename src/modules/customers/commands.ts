@@ -151,21 +151,7 @@ export async function updateCustomer(
  * member number for the sales that name it. Archiving an archived customer changes nothing.
  */
 export async function archiveCustomer(tx: Tx, actor: CustomerActor, customerId: number): Promise<void> {
-  const row = await ownCustomer(tx, actor.storeId, customerId);
-  if (row.archived_at) return;
-  const now = toDbTime(new Date());
-  await tx
-    .updateTable('customer')
-    .set({ archived_at: now, updated_at: now })
-    .where('id', '=', customerId)
-    .where('store_id', '=', actor.storeId)
-    .execute();
-  await recordAudit(tx, actor, {
-    action: 'customer.archived',
-    targetType: 'customer',
-    targetId: customerId,
-    summary: `Archived customer ${customerId}`,
-  });
+  await setArchived(tx, actor, customerId, true);
 }
 
 /**
@@ -173,20 +159,25 @@ export async function archiveCustomer(tx: Tx, actor: CustomerActor, customerId: 
  * with the same member number and figures. Restoring an active customer changes nothing.
  */
 export async function restoreCustomer(tx: Tx, actor: CustomerActor, customerId: number) {
-  const row = await ownCustomer(tx, actor.storeId, customerId);
-  if (row.archived_at) {
-    await tx
-      .updateTable('customer')
-      .set({ archived_at: null, updated_at: toDbTime(new Date()) })
-      .where('id', '=', customerId)
-      .where('store_id', '=', actor.storeId)
-      .execute();
-    await recordAudit(tx, actor, {
-      action: 'customer.restored',
-      targetType: 'customer',
-      targetId: customerId,
-      summary: `Restored customer ${customerId}`,
-    });
-  }
+  await setArchived(tx, actor, customerId, false);
   return readCustomer(tx, actor.storeId, customerId);
+}
+
+/** 退会 or back, audited; nothing when the customer is that way already. */
+async function setArchived(tx: Tx, actor: CustomerActor, customerId: number, archived: boolean) {
+  const row = await ownCustomer(tx, actor.storeId, customerId);
+  if (!!row.archived_at === archived) return;
+  const now = toDbTime(new Date());
+  await tx
+    .updateTable('customer')
+    .set({ archived_at: archived ? now : null, updated_at: now })
+    .where('id', '=', customerId)
+    .where('store_id', '=', actor.storeId)
+    .execute();
+  await recordAudit(tx, actor, {
+    action: archived ? 'customer.archived' : 'customer.restored',
+    targetType: 'customer',
+    targetId: customerId,
+    summary: `${archived ? 'Archived' : 'Restored'} customer ${customerId}`,
+  });
 }
