@@ -143,6 +143,18 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
       headers: key ? { 'idempotency-key': key } : {},
     });
 
+  /** The drawer movements of the shop's sales, oldest first: one per sale paid (partly) in cash. */
+  async function cashTakenBySales(shop: Shop) {
+    const rows = await t.db
+      .selectFrom('cash_movement')
+      .select('amount')
+      .where('store_id', '=', shop.storeId)
+      .where('kind', '=', 'sale')
+      .orderBy('id')
+      .execute();
+    return rows.map((m) => Number(m.amount));
+  }
+
   async function stockOf(productId: number) {
     const p = await t.db
       .selectFrom('product')
@@ -592,7 +604,16 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
         payment: { other: { method: 'emoney', amount: 3960 } },
       });
       expect([declined.statusCode, declined.json().code]).toEqual([402, 'payment_declined']);
+      // Cash and a declined e-money part: the drawer's movement, issued ahead of the stock, goes too.
+      const declinedSplit = await sell(clerk, shop, {
+        lines: [line],
+        payment: { cashTendered: 1000, other: { method: 'emoney', amount: 2960 } },
+      });
+      expect([declinedSplit.statusCode, declinedSplit.json().code]).toEqual([402, 'payment_declined']);
       expect(await stockOf(shop.products.cardA)).toBe(100);
+      expect(await cashTakenBySales(shop)).toEqual([]);
+      const drawer = (await clerk.get(`${shop.base}/registers/${shop.primary}/state`)).json();
+      expect(drawer.expectedCash).toBe(10_000);
       const split = await sell(clerk, shop, {
         lines: [line],
         payment: { cashTendered: 2000, other: { method: 'emoney', amount: 1960 } },
@@ -603,7 +624,8 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
         amount: 1960,
         reference: `T-${split.json().id}`,
       });
-      expect(seen.map((p) => p.amount)).toEqual([3960, 1960]);
+      expect(seen.map((p) => p.amount)).toEqual([3960, 2960, 1960]);
+      expect(await cashTakenBySales(shop)).toEqual([2000]);
       expect(await stockOf(shop.products.cardA)).toBe(98);
       // The return refunds each method through its provider, with the charge's reference.
       const back = await owner.post(`${shop.base}/sales/${split.json().id}/return`, {
@@ -638,13 +660,7 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
     expect(results.map((r) => r.headers['idempotency-replayed']).sort()).toEqual(['false', 'true']);
     expect(results[0]!.json().id).toBe(results[1]!.json().id);
     expect(await stockOf(shop.products.cardA)).toBe(3);
-    const cash = await t.db
-      .selectFrom('cash_movement')
-      .select('amount')
-      .where('store_id', '=', shop.storeId)
-      .where('kind', '=', 'sale')
-      .execute();
-    expect(cash).toHaveLength(1);
+    expect(await cashTakenBySales(shop)).toEqual([2 * shop.prices.cardA]);
   });
 
   it('sells the last unit to exactly one of two registers selling it at the same moment', async () => {
@@ -661,13 +677,7 @@ describe.each(testDialects())('selling at the register on %s', (dialect) => {
     expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
     expect(results.find((r) => r.statusCode === 409)!.json().code).toBe('out_of_stock');
     expect(await stockOf(shop.products.cardA)).toBe(0);
-    const moved = await t.db
-      .selectFrom('cash_movement')
-      .select('amount')
-      .where('store_id', '=', shop.storeId)
-      .where('kind', '=', 'sale')
-      .execute();
-    expect(moved.map((m) => Number(m.amount))).toEqual([1980]);
+    expect(await cashTakenBySales(shop)).toEqual([1980]);
   });
 
   it('returns a whole sale once, refunding each payment by its method and putting stock back', async () => {
